@@ -1,0 +1,1 @@
+"""pytest-glacier: an in-process Amazon Glacier for tests."""

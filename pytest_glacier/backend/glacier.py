@@ -1,0 +1,103 @@
+"""The in-memory Glacier: state for every (account, region), one lock, and simulated time.
+
+:class:`Backend` is what the wire layer talks to: :meth:`Backend.dispatch` runs one operation
+by its model name. The operations themselves live in one module per Glacier noun (``vaults``,
+``tags``, ``policies``, ...), registered in :mod:`pytest_glacier.backend.operations`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from pytest_glacier.backend.context import RequestContext
+from pytest_glacier.backend.dates import Clock, as_utc
+from pytest_glacier.backend.errors import NotImplementedYet
+from pytest_glacier.backend.operations import OPERATIONS, Output, call
+from pytest_glacier.backend.settings import BackendSettings
+from pytest_glacier.backend.state import RegionState
+from pytest_glacier.backend.timeline import EventSource, Timeline
+
+
+class Backend:
+    """All of Glacier's state for one mock, and the operations on it."""
+
+    def __init__(self, clock: Clock, settings: BackendSettings | None = None) -> None:
+        from pytest_glacier.backend import event_sources  # noqa: PLC0415 (registers operations)
+
+        self.clock = clock
+        self.settings = settings or BackendSettings()
+        self.lock = threading.RLock()
+        self.timeline = Timeline()
+        self._event_sources: tuple[EventSource, ...] = event_sources()
+        self._regions: dict[tuple[str, str], RegionState] = {}
+        self._caught_up_to = as_utc(clock.now())
+
+    # -- operations ---------------------------------------------------------------------------
+
+    def dispatch(self, operation: str, ctx: RequestContext, params: dict[str, Any]) -> Output:
+        """Serve one Glacier operation; ``params`` are its input members in snake_case.
+
+        Raises a :class:`~pytest_glacier.backend.errors.GlacierError` for every refusal.
+        """
+        registration = OPERATIONS.get(operation)
+        if registration is None:
+            raise NotImplementedYet(operation)
+        self.catch_up()
+        return call(self, registration, ctx, params)
+
+    # -- state --------------------------------------------------------------------------------
+
+    def region_state(self, account_id: str, region: str) -> RegionState:
+        """The state of one account in one region, created empty on first use."""
+        key = (account_id, region)
+        state = self._regions.get(key)
+        if state is None:
+            state = self._regions[key] = RegionState(account_id=account_id, region=region)
+        return state
+
+    def region_states(self, region: str | None = None) -> Iterator[RegionState]:
+        """Every (account, region) state that exists, optionally of one region only."""
+        for state in list(self._regions.values()):
+            if region is None or state.region == region:
+                yield state
+
+    def reset(self) -> None:
+        """Forget every vault, setting and event."""
+        with self.lock:
+            self._regions.clear()
+            self.timeline.entries.clear()
+            self._caught_up_to = as_utc(self.clock.now())
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return as_utc(self.clock.now())
+
+    def catch_up(self) -> None:
+        """Fire every timed event due by now, oldest first.
+
+        Called before each operation and whenever a test moves the clock, so that what a request
+        sees is exactly what real Glacier would show at this simulated time. If the clock went
+        backwards (a test moved freezegun back), nothing fires and nothing is undone.
+        """
+        with self.lock:
+            now = self.now()
+            while True:
+                due = self._next_due(now)
+                if due is None:
+                    break
+                at, source = due
+                self._caught_up_to = at
+                source.fire(self, at)
+            self._caught_up_to = max(self._caught_up_to, now)
+
+    def _next_due(self, now: datetime) -> tuple[datetime, EventSource] | None:
+        earliest: tuple[datetime, EventSource] | None = None
+        for source in self._event_sources:
+            at = source.next_due(self, self._caught_up_to)
+            if at is not None and at <= now and (earliest is None or at < earliest[0]):
+                earliest = (at, source)
+        return earliest

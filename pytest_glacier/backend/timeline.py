@@ -1,0 +1,45 @@
+"""Simulated time's events: what is due when, and the log of what happened.
+
+Nothing in the mock runs in the background. Instead, each source of timed events (the daily
+inventory, job completion, lock expiry, ...) says when its next event is due, and
+:meth:`Backend.catch_up` fires every due event in time order before a request is served and
+whenever a test moves the clock. The same events are written to a :class:`Timeline` so that a
+failing test can show what happened in simulated time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from pytest_glacier.backend.glacier import Backend
+
+
+class EventSource(Protocol):
+    """Something that makes events happen at given simulated times."""
+
+    def next_due(self, glacier: Backend, after: datetime) -> datetime | None:
+        """The time of this source's next event strictly after ``after``, if any."""
+        ...
+
+    def fire(self, glacier: Backend, at: datetime) -> None:
+        """Make every event of this source due at ``at`` happen."""
+        ...
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    what: str
+
+
+@dataclass
+class Timeline:
+    """What happened in simulated time, oldest first."""
+
+    entries: list[TimelineEntry] = field(default_factory=list)
+
+    def add(self, at: datetime, what: str) -> None:
+        self.entries.append(TimelineEntry(at, what))
