@@ -1,0 +1,81 @@
+"""Who is calling, and which region they are talking to.
+
+Glacier's state is per account *per region*, so the wire layer must tell the backend the
+region of each request. The mock does not verify signatures; it reads the region where a SigV4
+client put it, in this order:
+
+1. the credential scope of the ``Authorization`` header
+   (``AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/glacier/aws4_request, ...``);
+2. the ``X-Amz-Credential`` query parameter of a presigned URL (same scope format);
+3. the host name: ``glacier.<region>.amazonaws.com``, ``glacier-fips.<region>.amazonaws.com``,
+   dual-stack ``glacier.<region>.api.aws``, China ``glacier.<region>.amazonaws.com.cn``;
+4. ``us-east-1`` (e.g. an unsigned request to a custom ``endpoint_url``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pytest_glacier.wire.http import HttpRequest
+
+DEFAULT_REGION = "us-east-1"
+
+_SCOPE_IN_HEADER = re.compile(r"Credential=([^,\s]+)")
+_REGION_IN_HOST = re.compile(
+    r"^glacier(?:-fips)?\.(?:dualstack\.)?([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$"
+)
+_PRESIGN_KEYS = ("X-Amz-Signature", "X-Amz-Credential")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What the request says about its sender."""
+
+    region: str
+    access_key_id: str | None
+    presigned: bool
+
+
+@dataclass(frozen=True)
+class _Scope:
+    access_key_id: str
+    region: str
+
+
+def caller_of(request: HttpRequest) -> Caller:
+    """The :class:`Caller` of ``request`` (never fails: unsigned requests get the defaults)."""
+    scope = _scope_from_header(request.headers.get("Authorization", ""))
+    query = request.query if "?" in request.url else []  # skip parsing when there is none
+    presigned = any(key in _PRESIGN_KEYS for key, _ in query)
+    if scope is None:
+        scope = _scope_from_query(query)
+    if scope is not None:
+        return Caller(scope.region, scope.access_key_id, presigned)
+    return Caller(_region_from_host(request.host) or DEFAULT_REGION, None, presigned)
+
+
+def _scope_from_header(authorization: str) -> _Scope | None:
+    if not authorization.startswith("AWS4-"):
+        return None
+    found = _SCOPE_IN_HEADER.search(authorization)
+    return _parse_scope(found.group(1)) if found else None
+
+
+def _scope_from_query(query: list[tuple[str, str]]) -> _Scope | None:
+    credential = next((value for key, value in query if key == "X-Amz-Credential"), None)
+    return _parse_scope(credential) if credential else None
+
+
+def _parse_scope(credential: str) -> _Scope | None:
+    # AKID/date/region/service/aws4_request; split from the right so the scope is found even
+    # if an access key ever contained a "/".
+    parts = credential.rsplit("/", 4)
+    if len(parts) != 5 or not parts[0] or not parts[2]:
+        return None
+    return _Scope(access_key_id=parts[0], region=parts[2])
+
+
+def _region_from_host(host: str) -> str | None:
+    found = _REGION_IN_HOST.match(host)
+    return found.group(1) if found else None

@@ -1,0 +1,58 @@
+"""The wire layer's facade: decode a request, encode a result or an error.
+
+Transports call :func:`decode` with the canonical :class:`HttpRequest`, hand the operation and
+params to the backend, and call :func:`encode_result` or :func:`encode_error` with what came
+back. Everything :func:`decode` raises is a :class:`GlacierError` that is the client's fault
+(404 for a path no operation serves, 400 for a missing version header or a malformed body), so
+a transport can answer it with :func:`encode_error` directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from botocore.model import OperationModel
+
+from pytest_glacier.backend.errors import GlacierError, MissingParameterValueException
+from pytest_glacier.wire.caller import Caller, caller_of
+from pytest_glacier.wire.http import HttpRequest, HttpResponse
+from pytest_glacier.wire.parser import parse_request
+from pytest_glacier.wire.router import route
+from pytest_glacier.wire.serializer import serialize_error, serialize_result
+
+VERSION_HEADER = "x-amz-glacier-version"
+
+
+@dataclass
+class Decoded:
+    """One request, understood: which operation, its input params, and who sent it."""
+
+    operation: OperationModel
+    params: dict[str, Any]
+    """Input members keyed by model member name (``vaultName``), absent members left out."""
+    caller: Caller
+
+
+def decode(request: HttpRequest) -> Decoded:
+    """Route and parse ``request``; raises :class:`GlacierError` for a request Glacier refuses."""
+    operation, labels = route(request.method, request.path, request.query)
+    caller = caller_of(request)
+    # Presigned URLs (generate_presigned_url) cannot carry the header, and Glacier takes them.
+    if VERSION_HEADER not in request.headers and not caller.presigned:
+        raise MissingParameterValueException("Required parameter missing: API version")
+    return Decoded(operation, parse_request(request, operation, labels), caller)
+
+
+def encode_result(
+    operation: OperationModel, output: Mapping[str, Any], *, request_id: str, date: datetime
+) -> HttpResponse:
+    """The success response for the backend's ``output`` of ``operation``."""
+    return serialize_result(operation, output, request_id=request_id, date=date)
+
+
+def encode_error(error: GlacierError, *, request_id: str, date: datetime) -> HttpResponse:
+    """The error response for ``error`` (its code, message, fault type and status)."""
+    return serialize_error(error, request_id=request_id, date=date)

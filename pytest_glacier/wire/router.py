@@ -1,0 +1,162 @@
+"""Which Glacier operation an HTTP request is: routes compiled from the model's ``requestUri``.
+
+Every operation in botocore's Glacier model declares ``http.method`` and ``http.requestUri``,
+e.g. ``GET /{accountId}/vaults/{vaultName}/jobs/{jobId}``. A URI may end with a literal query
+(``/{accountId}/vaults/{vaultName}/tags?operation=add``): AddTagsToVault and RemoveTagsFromVault
+share one method and path and differ only by it.
+
+Matching works on the raw (still percent-encoded) path, so an encoded ``/`` inside a vault name
+cannot split a segment: the path is split on ``/``, each ``{label}`` takes exactly one non-empty
+segment, literal segments compare exactly, and only then are labels percent-decoded. Routes are
+grouped by method and segment count, and inside a group the most literal route is tried first.
+
+Trailing slash: a path ending in ``/`` has an extra, empty segment and matches nothing. botocore
+never sends one, and answering 404 (with a hint) keeps the mock from accepting URLs the real
+service may not.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlencode
+
+from botocore.model import OperationModel
+
+from pytest_glacier.backend.errors import ResourceNotFoundException
+from pytest_glacier.wire.model import service_model
+
+QueryPairs = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation's compiled ``requestUri``."""
+
+    operation: OperationModel
+    method: str
+    template: str
+    """The path part of the ``requestUri``, for messages."""
+    size: int
+    """Number of path segments."""
+    literals: tuple[tuple[int, str], ...]
+    """(segment index, exact text) of each literal segment."""
+    labels: tuple[tuple[int, str], ...]
+    """(segment index, label name) of each ``{label}`` segment."""
+    query: tuple[tuple[str, str], ...]
+    """Literal query pairs the request must carry."""
+
+    @property
+    def specificity(self) -> int:
+        return len(self.literals) + len(self.query)
+
+    def matches_path(self, segments: Sequence[str]) -> bool:
+        return all(segments[i] == text for i, text in self.literals) and all(
+            segments[i] for i, _ in self.labels
+        )
+
+    def matches_query(self, query_pairs: QueryPairs) -> bool:
+        return all(pair in query_pairs for pair in self.query)
+
+    def label_values(self, segments: Sequence[str]) -> dict[str, str]:
+        return {name: unquote(segments[i]) for i, name in self.labels}
+
+    def describe_query(self) -> str:
+        return f"{urlencode(self.query)} ({self.operation.name})"
+
+
+def compile_route(operation: OperationModel) -> Route:
+    """Compile one operation's ``http.requestUri`` into a :class:`Route`."""
+    path, _, query = operation.http["requestUri"].partition("?")
+    segments = _split(path)
+    literals: list[tuple[int, str]] = []
+    labels: list[tuple[int, str]] = []
+    for index, segment in enumerate(segments):
+        if segment.startswith("{") and segment.endswith("}"):
+            name = segment[1:-1]
+            if name.endswith("+"):
+                # Greedy labels span segments; Glacier's model has none, so don't guess.
+                raise ValueError(f"{operation.name}: greedy label {segment} is not supported")
+            labels.append((index, name))
+        else:
+            literals.append((index, segment))
+    return Route(
+        operation=operation,
+        method=operation.http["method"].upper(),
+        template=path,
+        size=len(segments),
+        literals=tuple(literals),
+        labels=tuple(labels),
+        query=tuple(parse_qsl(query, keep_blank_values=True)),
+    )
+
+
+@dataclass(frozen=True)
+class RoutingTable:
+    by_method: dict[tuple[str, int], list[Route]]
+    """(method, segment count) -> candidate routes, most literal first."""
+    by_size: dict[int, list[Route]]
+    """segment count -> routes of every method; used only to explain a miss."""
+
+
+@functools.cache
+def routing_table() -> RoutingTable:
+    """Every Glacier operation's route, compiled once."""
+    model = service_model()
+    by_method: dict[tuple[str, int], list[Route]] = defaultdict(list)
+    by_size: dict[int, list[Route]] = defaultdict(list)
+    for name in model.operation_names:
+        compiled = compile_route(model.operation_model(name))
+        by_method[compiled.method, compiled.size].append(compiled)
+        by_size[compiled.size].append(compiled)
+    for group in by_method.values():
+        group.sort(key=lambda r: r.specificity, reverse=True)
+    return RoutingTable(dict(by_method), dict(by_size))
+
+
+def route(
+    method: str, raw_path: str, query_pairs: QueryPairs
+) -> tuple[OperationModel, dict[str, str]]:
+    """The operation ``method raw_path?query`` calls, and its decoded URI labels.
+
+    Raises :class:`ResourceNotFoundException` (404) when no operation matches, with a message
+    that says what was received and, when the path exists, what it accepts.
+    """
+    method = method.upper()
+    segments = _split(raw_path)
+    for candidate in routing_table().by_method.get((method, len(segments)), ()):
+        if candidate.matches_path(segments) and candidate.matches_query(query_pairs):
+            return candidate.operation, candidate.label_values(segments)
+    raise _no_match(method, raw_path, segments, query_pairs)
+
+
+def _split(path: str) -> list[str]:
+    # "/a/b" -> ["a", "b"]; "/a/b/" -> ["a", "b", ""] (the empty segment matches no route).
+    return path.split("/")[1:] if path.startswith("/") else path.split("/")
+
+
+def _no_match(
+    method: str, raw_path: str, segments: Sequence[str], query_pairs: QueryPairs
+) -> ResourceNotFoundException:
+    received = f"{method} {raw_path}" + (f"?{urlencode(query_pairs)}" if query_pairs else "")
+    same_path = [
+        r for r in routing_table().by_size.get(len(segments), ()) if r.matches_path(segments)
+    ]
+    same_method = [r for r in same_path if r.method == method]
+    if same_method:
+        # The path and method exist, but the route needs a literal query (AddTagsToVault...).
+        options = " or ".join(r.describe_query() for r in same_method)
+        reason = f"{method} on {same_method[0].template} needs the query {options}"
+    elif same_path:
+        accepted = defaultdict(list)
+        for r in same_path:
+            accepted[r.method].append(r.operation.name)
+        listing = ", ".join(f"{m} ({', '.join(ops)})" for m, ops in sorted(accepted.items()))
+        reason = f"{same_path[0].template} accepts only {listing}"
+    else:
+        reason = "the path is not one Glacier serves"
+        if raw_path.endswith("/") and raw_path != "/":
+            reason += " (Glacier paths never end with '/')"
+    return ResourceNotFoundException(f"No Glacier operation matches {received}: {reason}.")

@@ -1,0 +1,192 @@
+"""Turn a backend result or error into an :class:`HttpResponse` (server-side rest-json).
+
+This is botocore's rest-json *parser* run backwards. The operation's output shape says where
+each member of the backend's output dict goes:
+
+* ``statusCode``: the HTTP status (GetJobOutput's ``status``: 200, or 206 for a range); when
+  the output does not carry it, the operation's ``http.responseCode`` (default 200) is used;
+* ``header``: a response header, as text;
+* the structure's ``payload`` member is the whole body: the bytes (or a streamed
+  :class:`ResponseBody`) of a blob, or the JSON document of a structure;
+* otherwise members without a location form one JSON object.
+
+The null rule: a member the output carries with the value ``None`` is written as JSON ``null``;
+a member the output does not carry is left out. The backend decides which is right (job
+descriptions carry every key, ``null`` where it does not apply, as real Glacier does). An
+output key that is not a member of the shape is a backend bug and raises :class:`ValueError`.
+
+Every response carries ``x-amzn-RequestId``, ``Date`` (RFC 1123) and ``Content-Length``; JSON
+bodies carry ``Content-Type: application/json``; a response without body content has neither a
+body nor a ``Content-Type``. Errors become ``{"code":..., "message":..., "type":...}``.
+JSON is compact and ASCII-only (non-ASCII text is ``\\u`` escaped, which every JSON parser reads
+back unchanged and which cannot fail on text that is not valid UTF-8).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from typing import Any, cast
+
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+
+from pytest_glacier.backend.errors import GlacierError
+from pytest_glacier.wire.http import Headers, HttpResponse, ResponseBody
+from pytest_glacier.wire.model import Layout, Member, layout, members
+
+JSON_CONTENT_TYPE = "application/json"
+BINARY_CONTENT_TYPE = "application/octet-stream"
+
+Body = bytes | ResponseBody
+
+
+def serialize_result(
+    operation: OperationModel, output: Mapping[str, Any], *, request_id: str, date: datetime
+) -> HttpResponse:
+    """The success response of ``operation`` for the backend's ``output`` dict."""
+    shape = operation.output_shape
+    _check_members(shape, output, operation.name)
+    plan = layout(shape)
+    headers = _common_headers(request_id, date)
+    for member in plan.header:
+        value = output.get(member.name)
+        if value is not None:
+            headers[member.wire] = header_text(value)
+    body, content_type = _body(plan, output)
+    if content_type is not None and "Content-Type" not in headers:
+        headers["Content-Type"] = content_type
+    response = HttpResponse(_status(operation, plan, output), headers, body)
+    headers["Content-Length"] = str(response.content_length)
+    return response
+
+
+def serialize_error(error: GlacierError, *, request_id: str, date: datetime) -> HttpResponse:
+    """The error response for ``error``: its status and ``{"code", "message", "type"}``."""
+    body = _dump({"code": error.code, "message": error.message, "type": error.fault})
+    headers = _common_headers(request_id, date)
+    headers["Content-Type"] = JSON_CONTENT_TYPE
+    headers["Content-Length"] = str(len(body))
+    return HttpResponse(error.status, headers, body)
+
+
+# -- status, headers ---------------------------------------------------------------------------
+
+
+def _status(operation: OperationModel, plan: Layout, output: Mapping[str, Any]) -> int:
+    if plan.status is not None and output.get(plan.status.name) is not None:
+        return int(output[plan.status.name])
+    return int(operation.http.get("responseCode", 200))
+
+
+def _common_headers(request_id: str, date: datetime) -> Headers:
+    return Headers({"x-amzn-RequestId": request_id, "Date": http_date(date)})
+
+
+def http_date(date: datetime) -> str:
+    """``date`` as an RFC 1123 HTTP date (``Wed, 10 Feb 2017 12:00:00 GMT``)."""
+    if date.tzinfo is None:
+        raise ValueError(f"the response date must be timezone-aware, got {date!r}")
+    return format_datetime(date.astimezone(timezone.utc), usegmt=True)
+
+
+def header_text(value: Any) -> str:
+    """A header member's value as header text (rest-json conventions)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return http_date(value)
+    return str(value)
+
+
+# -- body --------------------------------------------------------------------------------------
+
+
+def _body(plan: Layout, output: Mapping[str, Any]) -> tuple[Body, str | None]:
+    """The body and its content type (``None``: the response has no body content)."""
+    if plan.payload is not None:
+        return _payload(plan.payload, output.get(plan.payload.name))
+    if plan.body:
+        document = {m.wire: to_json(m.shape, output[m.name]) for m in plan.body if m.name in output}
+        return _dump(document), JSON_CONTENT_TYPE
+    return b"", None
+
+
+def _payload(member: Member, value: Any) -> tuple[Body, str | None]:
+    if member.shape.type_name in ("blob", "string"):
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        # Keep bytes and streamed bodies as they are: archives can be large.
+        body: Body = b"" if value is None else value
+        return body, BINARY_CONTENT_TYPE
+    if value is None:
+        # A structure payload of null would not be a document botocore can parse.
+        return b"", None
+    return _dump(to_json(member.shape, value)), JSON_CONTENT_TYPE
+
+
+def _dump(document: Any) -> bytes:
+    return json.dumps(document, separators=(",", ":")).encode("ascii")
+
+
+# -- JSON values, by shape type ------------------------------------------------------------------
+
+
+def to_json(shape: Shape, value: Any) -> Any:
+    """``value`` as a JSON-ready value for ``shape``; ``None`` stays ``None`` (JSON null)."""
+    if value is None:
+        return None
+    convert = _TO_JSON.get(shape.type_name)
+    return value if convert is None else convert(shape, value)
+
+
+def _structure(shape: Shape, value: Any) -> dict[str, Any]:
+    structure = cast("StructureShape", shape)
+    _check_members(structure, value, structure.name)
+    return {m.wire: to_json(m.shape, value[m.name]) for m in members(structure) if m.name in value}
+
+
+def _list(shape: Shape, value: Any) -> list[Any]:
+    item_shape = cast("ListShape", shape).member
+    return [to_json(item_shape, item) for item in value]
+
+
+def _map(shape: Shape, value: Any) -> dict[str, Any]:
+    value_shape = cast("MapShape", shape).value
+    return {str(key): to_json(value_shape, item) for key, item in value.items()}
+
+
+def _blob(shape: Shape, value: Any) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def _timestamp(shape: Shape, value: Any) -> Any:
+    if not isinstance(value, datetime):
+        return value
+    if shape.serialization.get("timestampFormat") == "iso8601":
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    seconds = value.timestamp()  # rest-json bodies default to epoch seconds
+    return int(seconds) if seconds.is_integer() else seconds
+
+
+_TO_JSON: dict[str, Callable[[Shape, Any], Any]] = {
+    "structure": _structure,
+    "list": _list,
+    "map": _map,
+    "blob": _blob,
+    "timestamp": _timestamp,
+}
+
+
+def _check_members(shape: StructureShape | None, value: Mapping[str, Any], where: str) -> None:
+    # Backend outputs are keyed by member names; a stray key is a typo that would otherwise
+    # vanish silently from the response.
+    known = shape.members.keys() if shape is not None else set()
+    unknown = value.keys() - known
+    if unknown:
+        raise ValueError(
+            f"{where}: {sorted(unknown)} are not members of the output shape "
+            f"{shape.name if shape else '(none)'}; its members are {sorted(known)}"
+        )
