@@ -13,7 +13,7 @@ def resolve_account(ctx: RequestContext, account_id: str) -> str:
     written as 12 digits without hyphens; anything else is refused with AccessDeniedException,
     as real Glacier does.
     """
-    if account_id == "-" or account_id == ctx.account_id:
+    if account_id in ("-", ctx.account_id):
         return ctx.account_id
     raise AccessDeniedException(
         f"Access denied: the account ID in the request URI ({account_id}) is not the account "

@@ -158,7 +158,8 @@ def error_for_code(code: str, message: str, status: int | None = None) -> Glacie
         "status": base_status,
         "fault": "Server" if base_status >= 500 else "Client",
     }
-    cls = type(code if code.isidentifier() else "InjectedError", (GlacierError,), attrs)
+    name = code if code.isidentifier() else "InjectedError"
+    cls: type[GlacierError] = type(name, (GlacierError,), attrs)
     return cls(message)
 
 

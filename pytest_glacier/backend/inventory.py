@@ -56,9 +56,7 @@ def take_snapshot(glacier: Backend, vault: Vault, at: datetime) -> None:
     """Make ``vault``'s inventory reflect its contents now, dated ``at``."""
     vault.inventory.last = InventorySnapshot(at, tuple(vault.archives.values()))
     vault.inventory.written_since = None
-    glacier.timeline.add(
-        at, f"inventory of vault {vault.name}: {len(vault.archives)} archive(s)"
-    )
+    glacier.timeline.add(at, f"inventory of vault {vault.name}: {len(vault.archives)} archive(s)")
 
 
 def record_write(glacier: Backend, vault: Vault) -> None:

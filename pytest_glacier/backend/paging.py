@@ -15,7 +15,7 @@ def parse_limit(raw: str | None, *, default: int, maximum: int) -> int:
     if raw is None:
         return default
     text = raw.strip()
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise InvalidParameterValueException(
             f"Invalid limit: {raw!r}. The limit must be a whole number of at least 1 "
             f"(pages hold at most {maximum} items)."

@@ -167,9 +167,7 @@ def delete_vault(
     if vault is None:
         raise vault_not_found(state, vault_name)
     if not is_empty_and_quiet(vault):
-        raise InvalidParameterValueException(
-            f"Vault not empty or recently written to: {vault.arn}"
-        )
+        raise InvalidParameterValueException(f"Vault not empty or recently written to: {vault.arn}")
     del state.vaults[vault_name]
     glacier.timeline.add(glacier.now(), f"vault {vault_name} deleted from {state.region}")
     return {}
