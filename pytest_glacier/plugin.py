@@ -1,0 +1,71 @@
+"""The pytest entry point (``pytest11`` name ``glacier``): fixture, marker and ini options.
+
+``pytest -p no:glacier`` disables all of it. Options come from ini (suite-wide defaults), then
+from ``@pytest.mark.glacier(...)`` markers, the closest marker winning key by key (CONTRACT §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pytest_glacier.mock import GlacierMock
+from pytest_glacier.options import INI_OPTIONS, Options, build_options, merge_option_values
+
+MARKER = "glacier"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    for ini_name, (_option, ini_type, help_text) in INI_OPTIONS.items():
+        if ini_type == "bool":
+            parser.addini(ini_name, help_text, type="bool", default=None)
+        else:
+            parser.addini(ini_name, help_text, default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(**options): options for the glacier_mock fixture (account_id, accounts, "
+        "job_delays, inventory, sleep_advances, expedited_capacity, start_time, "
+        "verify_signatures, credentials); the closest marker wins key by key.",
+    )
+
+
+def _ini_values(config: pytest.Config) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for ini_name, (option, _ini_type, _help) in INI_OPTIONS.items():
+        value = config.getini(ini_name)
+        if value not in (None, "", []):
+            values[option] = value
+    return values
+
+
+def _marker_values(node: pytest.Item) -> list[dict[str, Any]]:
+    """Each glacier marker's options, farthest first, so that the closest is applied last."""
+    layers = []
+    for marker in node.iter_markers(MARKER):
+        if marker.args:
+            raise TypeError(
+                f"@pytest.mark.{MARKER} takes keyword options only, got positional "
+                f"arguments {marker.args!r}"
+            )
+        layers.append(dict(marker.kwargs))
+    return layers[::-1]
+
+
+def options_for(request: pytest.FixtureRequest) -> Options:
+    """The options of the mock for the requesting test: ini, then markers (closest wins)."""
+    layers = [_ini_values(request.config)]
+    if isinstance(request.node, pytest.Item):
+        layers += _marker_values(request.node)
+    return build_options(merge_option_values(*layers))
+
+
+@pytest.fixture
+def glacier_mock(request: pytest.FixtureRequest) -> Iterator[GlacierMock]:
+    """An in-process Amazon Glacier, active for this test only (CONTRACT §1)."""
+    with GlacierMock(options_for(request)) as mock:
+        yield mock

@@ -1,0 +1,142 @@
+"""Serving one HTTP request: wire in, backend, wire out.
+
+Every transport hands its requests to :meth:`GlacierService.handle`. This is the only place that
+sees both sides: it decodes the request with the wire layer, resolves the caller's account,
+applies an injected fault if one is pending, runs the operation on the backend, encodes the
+result or the error, and records the :class:`~pytest_glacier.records.Call`. An exception that is
+not a Glacier error is a bug in the mock: it is answered as a 500 and kept for teardown.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import botocore
+from botocore.model import OperationModel
+
+from pytest_glacier.backend import Backend, GlacierError, RequestContext
+from pytest_glacier.backend.errors import ServiceUnavailableException
+from pytest_glacier.backend.ids import request_id
+from pytest_glacier.faults import FaultInjector
+from pytest_glacier.records import Call
+from pytest_glacier.wire import Decoded, decode, encode_error, encode_result
+from pytest_glacier.wire.http import HttpRequest, HttpResponse
+
+
+class GlacierService:
+    """Turns :class:`HttpRequest` into :class:`HttpResponse` against one backend."""
+
+    def __init__(self, backend: Backend, faults: FaultInjector) -> None:
+        self.backend = backend
+        self.faults = faults
+        self.calls: list[Call] = []
+        self.bugs: list[str] = []
+        """Tracebacks of exceptions the mock raised while serving; fail the test at teardown."""
+        self._bugs_lock = threading.Lock()
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        now = self.backend.now()
+        decoded: Decoded | None = None
+        ctx: RequestContext | None = None
+        try:
+            decoded = decode(request)
+            ctx = self._context(request, decoded)
+            output = self._run(decoded, ctx)
+            response = encode_result(decoded.operation, output, request_id=request_id(), date=now)
+            error: GlacierError | None = None
+        except GlacierError as refusal:
+            error = refusal
+        except Exception as bug:
+            error = self._record_bug(bug, decoded)
+        if error is not None:
+            response = encode_error(error, request_id=request_id(), date=now)
+        self._record_call(decoded, ctx, request, response.status, error)
+        return response
+
+    def _context(self, request: HttpRequest, decoded: Decoded) -> RequestContext:
+        key = decoded.caller.access_key_id
+        return RequestContext(
+            region=decoded.caller.region,
+            account_id=self.backend.settings.account_for_key(key),
+            access_key_id=key,
+            secure_transport=request.is_secure,
+        )
+
+    def _run(self, decoded: Decoded, ctx: RequestContext) -> dict[str, Any]:
+        name = decoded.operation.name
+        injected = self.faults.take(name)
+        if injected is not None:
+            raise injected
+        return self.backend.dispatch(name, ctx, _snake_case_params(decoded))
+
+    def _record_bug(self, bug: Exception, decoded: Decoded | None) -> GlacierError:
+        where = decoded.operation.name if decoded else "a request"
+        with self._bugs_lock:
+            self.bugs.append(f"while serving {where}:\n" + "".join(traceback.format_exception(bug)))
+        return ServiceUnavailableException(
+            f"pytest-glacier internal error while serving {where}: "
+            f"{type(bug).__name__}: {bug}. This is a bug in pytest-glacier, not in your code; "
+            f"the test fails at teardown with the traceback. Please report it."
+        )
+
+    def _record_call(
+        self,
+        decoded: Decoded | None,
+        ctx: RequestContext | None,
+        request: HttpRequest,
+        status: int,
+        error: GlacierError | None,
+    ) -> None:
+        if decoded is not None:
+            operation = decoded.operation.name
+            params = _recorded_params(decoded)
+            region = decoded.caller.region
+        else:
+            operation, params, region = "Unknown", {"method": request.method}, ""
+        self.calls.append(
+            Call(
+                operation=operation,
+                region=region,
+                params=params,
+                status_code=status,
+                error_code=error.code if error else None,
+                error_message=error.message if error else None,
+                account_id=ctx.account_id if ctx else None,
+                at=self.backend.now(),
+            )
+        )
+
+
+def _snake_case_params(decoded: Decoded) -> dict[str, Any]:
+    names = _snake_case_names(decoded.operation)
+    return {names[name]: value for name, value in decoded.params.items()}
+
+
+@cache
+def _snake_case_names(operation: OperationModel) -> dict[str, str]:
+    shape = operation.input_shape
+    members = shape.members if shape is not None else {}
+    return {name: botocore.xform_name(name) for name in members}
+
+
+@cache
+def _streaming_member(operation: OperationModel) -> str | None:
+    shape = operation.input_shape
+    if shape is None:
+        return None
+    payload = shape.serialization.get("payload")
+    if payload and shape.members[payload].type_name == "blob":
+        return str(payload)
+    return None
+
+
+def _recorded_params(decoded: Decoded) -> dict[str, Any]:
+    streaming = _streaming_member(decoded.operation)
+    return {name: value for name, value in decoded.params.items() if name != streaming}
+
+
+Handler = Callable[[HttpRequest], HttpResponse]

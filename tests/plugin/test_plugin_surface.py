@@ -1,0 +1,186 @@
+"""The plugin as users meet it: fixture, marker, ini, errors, isolation, disabling."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+HEADER = """
+import boto3
+import pytest
+
+def client(region="us-east-1"):
+    return boto3.client("glacier", region_name=region)
+"""
+
+
+def test_fixture_serves_glacier_and_records_calls(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HEADER
+        + """
+def test_it(glacier_mock):
+    client().create_vault(vaultName="v")
+    assert [c.operation for c in glacier_mock.calls] == ["CreateVault"]
+    assert glacier_mock.calls[0].params == {"accountId": "-", "vaultName": "v"}
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_state_is_isolated_per_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HEADER
+        + """
+@pytest.mark.parametrize("n", range(3))
+def test_each_starts_empty(glacier_mock, n):
+    assert client().list_vaults()["VaultList"] == []
+    client().create_vault(vaultName=f"v{n}")
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=3)
+
+
+def test_closest_marker_wins_key_by_key(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HEADER
+        + """
+pytestmark = pytest.mark.glacier(account_id="111111111111", inventory="immediate")
+
+@pytest.mark.glacier(account_id="222222222222")
+class TestIt:
+    @pytest.mark.glacier(sleep_advances=True)
+    def test_it(self, glacier_mock):
+        assert glacier_mock.account_id == "222222222222"
+        assert glacier_mock.options.inventory == "immediate"
+        assert glacier_mock.options.sleep_advances is True
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_ini_options_set_defaults_and_markers_override_them(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+[pytest]
+glacier_account_id = 333333333333
+glacier_inventory = immediate
+glacier_sleep_advances = true
+"""
+    )
+    pytester.makepyfile(
+        HEADER
+        + """
+def test_ini(glacier_mock):
+    assert glacier_mock.account_id == "333333333333"
+    assert glacier_mock.options.inventory == "immediate"
+    assert glacier_mock.options.sleep_advances is True
+
+@pytest.mark.glacier(inventory="daily")
+def test_marker_over_ini(glacier_mock):
+    assert glacier_mock.account_id == "333333333333"
+    assert glacier_mock.options.inventory == "daily"
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=2)
+
+
+def test_unknown_marker_option_fails_naming_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.glacier(acount_id="111122223333")
+def test_it(glacier_mock):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*TypeError: unknown Glacier mock option: 'acount_id'*"])
+
+
+def test_wrong_option_type_fails_naming_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.glacier(sleep_advances="yes")
+def test_it(glacier_mock):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*option 'sleep_advances' must be True or False*"])
+
+
+def test_nesting_a_decorator_inside_the_fixture_is_a_clear_error(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+from pytest_glacier import mock_glacier
+
+@mock_glacier
+def test_it(glacier_mock):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*already active: mocks cannot be nested*"])
+
+
+def test_a_bug_in_the_mock_answers_500_and_fails_at_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HEADER
+        + """
+from botocore.config import Config
+from pytest_glacier.backend import operations
+
+def test_it(glacier_mock, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+    registration = operations.OPERATIONS["DescribeVault"]
+    monkeypatch.setitem(
+        operations.OPERATIONS, "DescribeVault",
+        operations.Registration("DescribeVault", broken, True),
+    )
+    c = boto3.client("glacier", region_name="us-east-1",
+                     config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+    with pytest.raises(c.exceptions.ServiceUnavailableException, match="ZeroDivisionError"):
+        c.describe_vault(vaultName="v")
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*MockInternalError*", "*ZeroDivisionError: boom*"])
+
+
+def test_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+def test_it(glacier_mock):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:glacier")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*fixture 'glacier_mock' not found*"])
+
+
+def test_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.glacier(**options)*"])
+
+
+def test_importing_the_package_does_not_import_pytest() -> None:
+    code = "import sys, pytest_glacier; print('pytest' in sys.modules)"
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert output.strip() == "False"
