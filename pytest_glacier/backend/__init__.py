@@ -7,34 +7,26 @@ operations it serves; :class:`~pytest_glacier.backend.glacier.Backend` ties them
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+import pkgutil
 
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.errors import GlacierError
 from pytest_glacier.backend.glacier import Backend
 from pytest_glacier.backend.settings import BackendSettings
-
-if TYPE_CHECKING:
-    from pytest_glacier.backend.timeline import EventSource
+from pytest_glacier.backend.timeline import EVENT_SOURCE_TYPES, EventSource
 
 
 def event_sources() -> tuple[EventSource, ...]:
-    """Import every noun module (registering its operations) and return the timed-event sources.
+    """Import every module of this package and return fresh instances of its event sources.
 
-    Kept in one place so that the registry is complete whichever module is imported first.
+    Importing a noun module registers its operations (``@operation``) and its timed-event
+    sources (``@event_source``), so the registries are complete whichever module was imported
+    first, and a new noun module needs no list to be updated.
     """
-    from pytest_glacier.backend import (  # noqa: PLC0415
-        capacity,
-        inventory,
-        notifications,
-        policies,
-        retrieval_policy,
-        tags,
-        vaults,
-    )
-
-    del capacity, notifications, policies, retrieval_policy, tags, vaults
-    return (inventory.DailyInventory(),)
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return tuple(source_type() for source_type in EVENT_SOURCE_TYPES)
 
 
 __all__ = ["Backend", "BackendSettings", "GlacierError", "RequestContext", "event_sources"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pytest_glacier.backend.archives import Archive
 from pytest_glacier.backend.dates import next_midnight
+from pytest_glacier.backend.timeline import event_source
 
 if TYPE_CHECKING:
     from pytest_glacier.backend.glacier import Backend
@@ -91,6 +92,7 @@ def _dirty_vaults(glacier: Backend) -> list[Vault]:
     ]
 
 
+@event_source
 class DailyInventory:
     """The inventory Glacier takes at each 00:00 UTC of every vault written since its last one."""
 

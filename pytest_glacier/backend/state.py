@@ -22,6 +22,8 @@ class RegionState:
     retrieval_policy: dict[str, Any] | None = None
     """The data retrieval policy as set (``{"Rules": [...]}``), None when never set."""
     capacity_units: list[CapacityUnit] = field(default_factory=list)
+    archive_vaults: dict[str, str] = field(default_factory=dict)
+    """Archive id -> name of the vault holding it, for every archive stored in this region."""
 
     @property
     def partition(self) -> str:

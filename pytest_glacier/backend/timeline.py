@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from pytest_glacier.backend.glacier import Backend
@@ -27,6 +27,18 @@ class EventSource(Protocol):
     def fire(self, glacier: Backend, at: datetime) -> None:
         """Make every event of this source due at ``at`` happen."""
         ...
+
+
+S = TypeVar("S", bound=type)
+
+EVENT_SOURCE_TYPES: list[type[EventSource]] = []
+"""Every event source class, in registration order (which breaks ties between equal times)."""
+
+
+def event_source(cls: S) -> S:
+    """Register an :class:`EventSource` class; each backend gets its own instance of it."""
+    EVENT_SOURCE_TYPES.append(cls)
+    return cls
 
 
 @dataclass(frozen=True)
