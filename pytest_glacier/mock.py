@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -21,13 +22,27 @@ from pytest_glacier.clock import Clock
 from pytest_glacier.faults import FaultInjector
 from pytest_glacier.options import Options, build_options
 from pytest_glacier.records import Call, Notification
+from pytest_glacier.report import render_report
 from pytest_glacier.service import GlacierService
-from pytest_glacier.transports import BotocoreTransport, RequestsTransport, Transport
+from pytest_glacier.transports import BotocoreTransport, MotoBypass, RequestsTransport, Transport
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
 from pytest_glacier.wire.model import service_model
 
 _active_lock = threading.Lock()
 _active: GlacierMock | None = None
+_started_listeners: list[list[GlacierMock]] = []
+
+
+@contextmanager
+def recently_started() -> Iterator[list[GlacierMock]]:
+    """Collect the mocks started inside the ``with`` block (for the failure report)."""
+    started: list[GlacierMock] = []
+    _started_listeners.append(started)
+    try:
+        yield started
+    finally:
+        _started_listeners.remove(started)
+
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -63,7 +78,11 @@ class GlacierMock:
         self._faults = FaultInjector()
         self._service = GlacierService(self._backend, self._faults)
         self._notifications: list[Notification] = []
-        self._transports: list[Transport] = [BotocoreTransport(), RequestsTransport()]
+        self._transports: list[Transport] = [
+            BotocoreTransport(),
+            RequestsTransport(),
+            MotoBypass(),
+        ]
         self._saved_environ: dict[str, str | None] = {}
         self._saved_boto3_session: object = None
         self._started = False
@@ -85,6 +104,8 @@ class GlacierMock:
                     "starting another with mock_glacier."
                 )
             _active = self
+            for listener in _started_listeners:
+                listener.append(self)
         try:
             self._clock.start()
             self._backend.reset()
@@ -171,6 +192,7 @@ class GlacierMock:
         """Move simulated time forward; everything due by the new time happens. Returns it."""
         step = _as_timedelta(delta) + _parts_as_timedelta(days, hours, minutes, seconds)
         new_time = self._clock.advance(step)
+        self._backend.timeline.add(new_time, f"advance(+{step}) moved the clock here")
         self._backend.catch_up()
         return new_time
 
@@ -256,6 +278,10 @@ class GlacierMock:
         self._service.calls.clear()
         self._notifications.clear()
         self._faults.clear()
+
+    def failure_report(self) -> str:
+        """The calls made and the simulated-time events, for a failing test's report."""
+        return render_report(self.calls, list(self._backend.timeline.entries))
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -6,15 +6,17 @@ from ``@pytest.mark.glacier(...)`` markers, the closest marker winning key by ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
 
-from pytest_glacier.mock import GlacierMock
+from pytest_glacier.mock import GlacierMock, recently_started
 from pytest_glacier.options import INI_OPTIONS, Options, build_options, merge_option_values
 
 MARKER = "glacier"
+REPORT_SECTION = "glacier"
+_MOCKS_KEY = pytest.StashKey[list[GlacierMock]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,3 +71,30 @@ def glacier_mock(request: pytest.FixtureRequest) -> Iterator[GlacierMock]:
     """An in-process Amazon Glacier, active for this test only (CONTRACT §1)."""
     with GlacierMock(options_for(request)) as mock:
         yield mock
+
+
+# Old-style hook wrappers: new-style ``wrapper=True`` needs a newer pytest than our floor.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
+    """Remember the mocks the test body started (decorated tests stop theirs before the report)."""
+    with recently_started() as started:
+        yield
+    item.stash[_MOCKS_KEY] = started
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """Add a "glacier" section to the report of a failing test that used a mock."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    started: list[GlacierMock] = item.stash.get(_MOCKS_KEY, [])
+    mocks = list(started)
+    fixture_mock = getattr(item, "funcargs", {}).get("glacier_mock")
+    if isinstance(fixture_mock, GlacierMock) and fixture_mock not in mocks:
+        mocks.insert(0, fixture_mock)
+    for mock in mocks:
+        report.sections.append((REPORT_SECTION, mock.failure_report()))

@@ -16,12 +16,14 @@ from typing import Protocol
 
 from pytest_glacier.transports.botocore_send import BotocoreTransport
 from pytest_glacier.transports.hosts import is_glacier_host, is_glacier_url
+from pytest_glacier.transports.moto_bypass import MotoBypass
 from pytest_glacier.transports.requests_transport import RequestsTransport
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
 
 __all__ = [
     "BotocoreTransport",
     "Handler",
+    "MotoBypass",
     "RequestsTransport",
     "Transport",
     "is_glacier_host",
