@@ -24,7 +24,13 @@ from pytest_glacier.options import Options, build_options
 from pytest_glacier.records import Call, Notification
 from pytest_glacier.report import render_report
 from pytest_glacier.service import GlacierService
-from pytest_glacier.transports import BotocoreTransport, MotoBypass, RequestsTransport, Transport
+from pytest_glacier.transports import (
+    AiobotocoreTransport,
+    BotocoreTransport,
+    MotoBypass,
+    RequestsTransport,
+    Transport,
+)
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
 from pytest_glacier.wire.model import service_model
 
@@ -80,6 +86,7 @@ class GlacierMock:
         self._notifications: list[Notification] = []
         self._transports: list[Transport] = [
             BotocoreTransport(),
+            AiobotocoreTransport(),
             RequestsTransport(),
             MotoBypass(),
         ]

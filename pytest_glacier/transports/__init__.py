@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from pytest_glacier.transports.aiobotocore_send import AiobotocoreTransport
 from pytest_glacier.transports.botocore_send import BotocoreTransport
 from pytest_glacier.transports.hosts import is_glacier_host, is_glacier_url
 from pytest_glacier.transports.moto_bypass import MotoBypass
@@ -21,6 +22,7 @@ from pytest_glacier.transports.requests_transport import RequestsTransport
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
 
 __all__ = [
+    "AiobotocoreTransport",
     "BotocoreTransport",
     "Handler",
     "MotoBypass",

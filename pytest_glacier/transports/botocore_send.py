@@ -241,7 +241,7 @@ class ResponseStream:
         """Yield the rest of the body: in the chunks it was made of, or of at most ``amt``."""
         del decode_content  # urllib3's signature; the body is never content-encoded
         while chunk := self._next_chunk(amt or None):
-            yield chunk
+            yield bytes(chunk)  # a no-op for bytes; a stored part's memoryview is copied here
 
     def read(self, amt: int | None = None) -> bytes:
         """Up to ``amt`` bytes (all that is left when ``amt`` is ``None`` or negative)."""
@@ -253,7 +253,8 @@ class ResponseStream:
                 break
             pieces.append(piece)
             wanted = None if wanted is None else wanted - len(piece)
-        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        # bytes() is a no-op for bytes; a view of a stored part is copied only here, at the edge.
+        return bytes(pieces[0]) if len(pieces) == 1 else b"".join(pieces)
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
         data = self.read(len(buffer))
