@@ -23,6 +23,7 @@ from pytest_glacier.faults import FaultInjector
 from pytest_glacier.options import Options, build_options
 from pytest_glacier.records import Call, Notification
 from pytest_glacier.report import render_report
+from pytest_glacier.retry_backoff import RetryBackoffInSimulatedTime
 from pytest_glacier.service import GlacierService
 from pytest_glacier.transports import (
     AiobotocoreTransport,
@@ -90,6 +91,7 @@ class GlacierMock:
             RequestsTransport(),
             MotoBypass(),
         ]
+        self._retry_backoff = RetryBackoffInSimulatedTime(self._sleep)
         self._saved_environ: dict[str, str | None] = {}
         self._saved_boto3_session: object = None
         self._started = False
@@ -121,6 +123,7 @@ class GlacierMock:
             self._set_fake_credentials()
             for transport in self._transports:
                 transport.start(self.handle)
+            self._retry_backoff.start()
         except BaseException:
             self._teardown()
             raise
@@ -143,6 +146,7 @@ class GlacierMock:
 
     def _teardown(self) -> None:
         global _active  # noqa: PLW0603
+        self._retry_backoff.stop()
         for transport in reversed(self._transports):
             transport.stop()
         self._restore_environ()

@@ -140,8 +140,8 @@ def test_reset_forgets_everything(glacier_mock: GlacierMock, glacier: Any) -> No
 
 def test_not_yet_implemented_operations_say_so(no_retry_glacier: Any) -> None:
     no_retry_glacier.create_vault(vaultName="v")
-    with pytest.raises(ClientError, match="does not implement UploadArchive yet"):
-        no_retry_glacier.upload_archive(vaultName="v", body=b"data")
+    with pytest.raises(ClientError, match="does not implement GetVaultLock yet"):
+        no_retry_glacier.get_vault_lock(vaultName="v")
 
 
 @pytest.mark.glacier(sleep_advances=True)
@@ -162,3 +162,24 @@ def test_freezegun_in_the_test_is_followed(glacier_mock: GlacierMock, glacier: A
         glacier_mock.advance(minutes=1)
         assert datetime.now() == datetime(2020, 1, 1)
     assert glacier.describe_vault(vaultName="v")["CreationDate"] == "2019-12-31T23:59:00.000Z"
+
+
+@pytest.mark.parametrize("mode", ["legacy", "standard"])
+def test_retry_backoff_is_spent_in_simulated_time(glacier_mock: GlacierMock, mode: str) -> None:
+    from botocore.config import Config
+
+    client = boto3.client("glacier", region_name="us-east-1", config=Config(retries={"mode": mode}))
+    glacier_mock.inject_error("ListVaults", "ServiceUnavailableException", times=2)
+    before, real_start = glacier_mock.now(), real_now()
+
+    client.list_vaults()
+
+    assert [c.error_code for c in glacier_mock.calls] == [
+        "ServiceUnavailableException",
+        "ServiceUnavailableException",
+        None,
+    ]
+    simulated, real = glacier_mock.now() - before, real_now() - real_start
+    assert real < timedelta(seconds=1)
+    # The backoff (random, up to seconds) was added to simulated time, not slept.
+    assert simulated - real > timedelta(milliseconds=1)
