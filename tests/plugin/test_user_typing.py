@@ -54,11 +54,8 @@ def test_context_manager() -> None:
 """
 
 
-@pytest.mark.skipif(
-    subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True).returncode,
-    reason="mypy is not installed",
-)
 def test_user_test_passes_mypy_strict(tmp_path: Path) -> None:
+    pytest.importorskip("mypy")
     user_test = tmp_path / "test_user.py"
     user_test.write_text(USER_TEST)
     result = subprocess.run(
