@@ -19,6 +19,11 @@ from typing import Any, Protocol, cast
 import freezegun.api
 from freezegun import freeze_time
 
+REAL_TIME_MODULES = ["_pytest.timing", "pytest_timeout"]
+"""Modules that keep real time: pytest's durations and reports, and pytest-timeout, must not jump
+with ``advance()``. Only these, not all of ``_pytest``: freezegun also ignores any call made
+within a few frames of an ignored module, which would include the test functions themselves."""
+
 
 class _Factory(Protocol):
     """What freezegun keeps on its stack of active freezers."""
@@ -72,7 +77,7 @@ class Clock:
     def start(self) -> None:
         if _active_factory() is None:
             start = self._start_time or real_now()
-            self._own_freezer = freeze_time(_naive_utc(start), tick=True)
+            self._own_freezer = freeze_time(_naive_utc(start), tick=True, ignore=REAL_TIME_MODULES)
             self._own_freezer.start()
         elif self._start_time is not None:
             self.move_to(self._start_time)

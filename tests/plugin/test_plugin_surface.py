@@ -184,3 +184,21 @@ def test_importing_the_package_does_not_import_pytest() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     assert output.strip() == "False"
+
+
+def test_pytest_durations_stay_real_time(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+def test_jump(glacier_mock):
+    glacier_mock.advance(days=365)
+"""
+    )
+    result = pytester.runpytest_subprocess("--durations=0", "-vv")
+    result.assert_outcomes(passed=1)
+    durations = [
+        float(line.split("s ")[0])
+        for line in result.stdout.lines
+        if line.strip().endswith("test_jump") and line[:1].isdigit()
+    ]
+    assert durations
+    assert all(seconds < 60 for seconds in durations), durations
