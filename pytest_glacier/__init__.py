@@ -11,10 +11,12 @@ from pytest_glacier.decorator import mock_glacier
 from pytest_glacier.mock import GlacierMock, MockInternalError, active_mock
 from pytest_glacier.options import Options
 from pytest_glacier.records import Call, Notification
+from pytest_glacier.transports.server import GlacierServer
 
 __all__ = [
     "Call",
     "GlacierMock",
+    "GlacierServer",
     "MockInternalError",
     "Notification",
     "Options",

@@ -7,6 +7,7 @@ transports that route botocore and ``requests`` traffic to it. Only one mock is 
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import threading
@@ -18,6 +19,7 @@ from typing import Any
 
 from pytest_glacier.backend import Backend
 from pytest_glacier.backend.inventory import take_snapshot
+from pytest_glacier.backend.jobs import complete_now, fail_now
 from pytest_glacier.clock import Clock
 from pytest_glacier.faults import FaultInjector
 from pytest_glacier.options import Options, build_options
@@ -34,6 +36,7 @@ from pytest_glacier.transports import (
 )
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
 from pytest_glacier.wire.model import service_model
+from pytest_glacier.wire.signature import SignatureChecker
 
 _active_lock = threading.Lock()
 _active: GlacierMock | None = None
@@ -83,8 +86,9 @@ class GlacierMock:
         self._clock = Clock(self.options.start_time)
         self._backend = Backend(self._clock, self.options.backend_settings())
         self._faults = FaultInjector()
-        self._service = GlacierService(self._backend, self._faults)
-        self._notifications: list[Notification] = []
+        self._service = GlacierService(
+            self._backend, self._faults, _signature_checker(self.options)
+        )
         self._transports: list[Transport] = [
             BotocoreTransport(),
             AiobotocoreTransport(),
@@ -100,11 +104,6 @@ class GlacierMock:
 
     def start(self) -> GlacierMock:
         global _active  # noqa: PLW0603 (one process-wide active mock is the point)
-        if self.options.verify_signatures:
-            raise NotImplementedError(
-                "verify_signatures=True is not supported yet by this version of pytest-glacier; "
-                "signatures are not checked. Leave the option unset for now."
-            )
         with _active_lock:
             if _active is not None:
                 raise RuntimeError(
@@ -210,18 +209,24 @@ class GlacierMock:
     def complete_jobs(
         self, vault_name: str | None = None, *, region: str | None = None
     ) -> list[str]:
-        """Complete every in-progress job now; returns their job ids."""
-        raise NotImplementedError(
-            "complete_jobs() arrives with retrieval jobs, which this version of pytest-glacier "
-            "does not serve yet (InitiateJob answers that it is not implemented)."
-        )
+        """Complete every in-progress job now, whatever its tier; returns their job ids.
+
+        Of one vault (every vault of that name when ``region`` is None) or of all vaults, in one
+        region or every region; ``CompletionDate`` is now. Notifications are sent as usual.
+        """
+        with self._backend.lock:
+            if vault_name is not None and not any(
+                vault_name in state.vaults for state in self._backend.region_states(region)
+            ):
+                raise ValueError(self._no_such_vault(vault_name, region, "complete_jobs"))
+            return complete_now(self._backend, vault_name, region)
 
     def fail_job(self, job_id: str, message: str = "The job failed.") -> None:
-        """Finish one in-progress job as Failed with ``message``."""
-        raise NotImplementedError(
-            "fail_job() arrives with retrieval jobs, which this version of pytest-glacier does "
-            "not serve yet (InitiateJob answers that it is not implemented)."
-        )
+        """Finish one in-progress job as Failed with ``message`` (its StatusMessage).
+
+        A job id that is unknown, expired or already finished is a ``ValueError`` naming it.
+        """
+        fail_now(self._backend, job_id, message)
 
     def take_inventory(self, vault_name: str | None = None, *, region: str | None = None) -> None:
         """Generate the vault inventory now, for one vault or all, in one region or all."""
@@ -234,12 +239,12 @@ class GlacierMock:
                 if vault_name is None or vault.name == vault_name
             ]
             if vault_name is not None and not vaults:
-                raise ValueError(self._no_such_vault(vault_name, region))
+                raise ValueError(self._no_such_vault(vault_name, region, "take_inventory"))
             now = self._backend.now()
             for vault in vaults:
                 take_snapshot(self._backend, vault, now)
 
-    def _no_such_vault(self, vault_name: str, region: str | None) -> str:
+    def _no_such_vault(self, vault_name: str, region: str | None, method: str) -> str:
         existing = sorted(
             {
                 f"{vault.name} ({state.region})"
@@ -249,12 +254,21 @@ class GlacierMock:
         )
         where = f" in {region}" if region else ""
         known = ", ".join(existing) if existing else "none"
-        return f"take_inventory: no vault named {vault_name!r}{where}. Existing vaults: {known}"
+        return f"{method}: no vault named {vault_name!r}{where}. Existing vaults: {known}"
 
     @property
     def notifications(self) -> list[Notification]:
-        """SNS messages Glacier would have published, oldest first."""
-        return list(self._notifications)
+        """SNS messages Glacier would have published, oldest first.
+
+        ``message`` is the job description as DescribeJob returns it. Jobs that fell due since
+        the last request complete first, so what is listed is what the current time implies.
+        """
+        with self._backend.lock:
+            self._backend.catch_up()
+            return [
+                Notification(item.topic_arn, item.subject, copy.deepcopy(item.message))
+                for item in self._backend.notifications
+            ]
 
     @property
     def calls(self) -> list[Call]:
@@ -287,7 +301,6 @@ class GlacierMock:
         """Forget all state: vaults, jobs, calls, notifications, injected errors."""
         self._backend.reset()
         self._service.calls.clear()
-        self._notifications.clear()
         self._faults.clear()
 
     def failure_report(self) -> str:
@@ -360,3 +373,17 @@ def _parts_as_timedelta(days: float, hours: float, minutes: float, seconds: floa
         if value < 0:
             raise ValueError(f"advance() cannot move time backwards: got {name}={value!r}")
     return timedelta(**parts)
+
+
+def _signature_checker(options: Options) -> SignatureChecker | None:
+    """The checker for ``verify_signatures``, knowing the ``credentials`` option's keys.
+
+    The fake key pair the mock puts in the environment (``testing`` / ``testing``) is known too,
+    so that clients created in the test verify without naming it; ``credentials`` may give that
+    key another secret. Any other key must be listed in ``credentials``.
+    """
+    if not options.verify_signatures:
+        return None
+    known = {FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]: FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
+    known.update(options.credentials)
+    return SignatureChecker(known)

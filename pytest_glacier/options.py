@@ -42,7 +42,10 @@ class Options:
     def backend_settings(self) -> BackendSettings:
         return BackendSettings(
             account_id=self.account_id,
-            accounts=dict(self.accounts),
+            accounts={key: _account_of(value) for key, value in self.accounts.items()},
+            principals={
+                key: value for key, value in self.accounts.items() if value.startswith("arn:")
+            },
             inventory=self.inventory,
             job_delays=dict(self.job_delays),
             expedited_capacity=self.expedited_capacity,
@@ -92,13 +95,37 @@ def _account_id(value: object, name: str = "account_id") -> str:
     return value
 
 
+_PRINCIPAL_ARN = re.compile(
+    r"arn:aws(?:-cn|-us-gov)?:(?:iam::(\d{12}):(?:root|user/.+|role/.+)"
+    r"|sts::(\d{12}):assumed-role/[^/]+/.+)"
+)
+
+
+def _account_of(value: str) -> str:
+    """The account of an ``accounts`` value: an account id, or the account in an IAM ARN."""
+    found = _PRINCIPAL_ARN.fullmatch(value)
+    return value if found is None else found.group(1) or found.group(2)
+
+
 def _accounts(value: object) -> dict[str, str]:
+    """``{access_key_id: account_id}``; a value may also be the IAM ARN of a user or role of
+    that account (``arn:aws:iam::111122223333:user/alice``), which policies can then name."""
     if not isinstance(value, Mapping):
         raise _type_error("accounts", "a dict of {access_key_id: account_id}", value)
     result: dict[str, str] = {}
     for key, account in value.items():
         if not isinstance(key, str) or not key:
             raise _type_error("accounts", "a dict keyed by access key id strings", key)
+        if isinstance(account, str) and account.startswith("arn:"):
+            if not _PRINCIPAL_ARN.fullmatch(account):
+                raise ValueError(
+                    f"Glacier mock option accounts[{key!r}] must be a 12-digit account id or "
+                    f"the ARN of an IAM user or role (arn:aws:iam::111122223333:user/alice, "
+                    f"arn:aws:iam::111122223333:role/admin, or an sts assumed-role ARN), "
+                    f"got {account!r}"
+                )
+            result[key] = account
+            continue
         result[key] = _account_id(account, f"accounts[{key!r}]")
     return result
 

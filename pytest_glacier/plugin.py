@@ -6,6 +6,7 @@ from ``@pytest.mark.glacier(...)`` markers, the closest marker winning key by ke
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 from pytest_glacier.mock import GlacierMock, recently_started
 from pytest_glacier.options import INI_OPTIONS, Options, build_options, merge_option_values
+from pytest_glacier.transports.server import GlacierServer
 
 MARKER = "glacier"
 REPORT_SECTION = "glacier"
@@ -71,6 +73,48 @@ def glacier_mock(request: pytest.FixtureRequest) -> Iterator[GlacierMock]:
     """An in-process Amazon Glacier, active for this test only (CONTRACT §1)."""
     with GlacierMock(options_for(request)) as mock:
         yield mock
+
+
+SERVER_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+"""Set by ``glacier_server`` where unset, so that subprocesses can sign requests."""
+
+
+@pytest.fixture(scope="session")
+def _glacier_http_server() -> Iterator[GlacierServer]:
+    """One loopback server per session (per xdist worker), started when first needed."""
+    server = GlacierServer()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def glacier_server(
+    glacier_mock: GlacierMock, _glacier_http_server: GlacierServer
+) -> Iterator[GlacierServer]:
+    """``glacier_mock``'s state over HTTP on loopback, for subprocesses (CONTRACT §5).
+
+    While the test runs, ``AWS_ENDPOINT_URL_GLACIER`` points at the server, and dummy
+    credentials and a region (``AWS_DEFAULT_REGION``, ``AWS_REGION``) are set where unset; all
+    restored afterwards. Requests to it reach the same state as the in-process ones.
+    """
+    server = _glacier_http_server.start()  # a no-op unless this is the first use
+    server.serve(glacier_mock.handle)
+    try:
+        with pytest.MonkeyPatch.context() as environment:
+            environment.setenv("AWS_ENDPOINT_URL_GLACIER", server.endpoint_url)
+            for name, value in SERVER_CREDENTIALS.items():
+                if not os.environ.get(name):
+                    environment.setenv(name, value)
+            # botocore reads AWS_DEFAULT_REGION, the JavaScript SDK and others AWS_REGION.
+            region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")
+            for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+                if not os.environ.get(name):
+                    environment.setenv(name, region or "us-east-1")
+            yield server
+    finally:
+        server.stop_serving()
 
 
 # Old-style hook wrappers: new-style ``wrapper=True`` needs a newer pytest than our floor.

@@ -25,14 +25,19 @@ from pytest_glacier.faults import FaultInjector
 from pytest_glacier.records import Call
 from pytest_glacier.wire import Decoded, decode, encode_error, encode_result
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
+from pytest_glacier.wire.signature import SignatureChecker
 
 
 class GlacierService:
     """Turns :class:`HttpRequest` into :class:`HttpResponse` against one backend."""
 
-    def __init__(self, backend: Backend, faults: FaultInjector) -> None:
+    def __init__(
+        self, backend: Backend, faults: FaultInjector, signatures: SignatureChecker | None = None
+    ) -> None:
         self.backend = backend
         self.faults = faults
+        self.signatures = signatures
+        """Checks every request's SigV4 signature when ``verify_signatures`` is on."""
         self.calls: list[Call] = []
         self.bugs: list[str] = []
         """Tracebacks of exceptions the mock raised while serving; fail the test at teardown."""
@@ -43,7 +48,7 @@ class GlacierService:
         decoded: Decoded | None = None
         ctx: RequestContext | None = None
         try:
-            decoded = decode(request)
+            decoded = self._decode(request)
             ctx = self._context(request, decoded)
             output = self._run(decoded, ctx)
             response = encode_result(decoded.operation, output, request_id=request_id(), date=now)
@@ -57,13 +62,28 @@ class GlacierService:
         self._record_call(decoded, ctx, request, response.status, error)
         return response
 
+    def _decode(self, request: HttpRequest) -> Decoded:
+        try:
+            return decode(request)
+        except GlacierError:
+            self._check_signature(request)  # a bad signature is refused before anything else
+            raise
+
+    def _check_signature(self, request: HttpRequest) -> None:
+        if self.signatures is not None:
+            self.signatures.verify(request, self.backend.now())
+
     def _context(self, request: HttpRequest, decoded: Decoded) -> RequestContext:
+        # Checked once the request is decoded, so that a refused call is recorded by operation.
+        self._check_signature(request)
         key = decoded.caller.access_key_id
         return RequestContext(
             region=decoded.caller.region,
             account_id=self.backend.settings.account_for_key(key),
             access_key_id=key,
             secure_transport=request.is_secure,
+            payload_sha256=decoded.payload_sha256,
+            principal_arn=self.backend.settings.principal_for_key(key),
         )
 
     def _run(self, decoded: Decoded, ctx: RequestContext) -> dict[str, Any]:

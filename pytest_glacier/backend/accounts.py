@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.errors import AccessDeniedException
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
 
 
 def resolve_account(ctx: RequestContext, account_id: str) -> str:
     """The account that ``account_id`` names for this caller.
 
-    ``-`` means the caller's own account. An explicit id must be the caller's own account,
-    written as 12 digits without hyphens; anything else is refused with AccessDeniedException,
-    as real Glacier does.
+    ``-`` means the caller's own account. Another account's 12-digit id names that account:
+    whether the caller may act on it is decided by its vaults' policies
+    (:func:`pytest_glacier.backend.access.authorize_request` runs before every operation and
+    denies another account unless a vault policy allows it). Anything else, such as an id with
+    hyphens, is refused with AccessDeniedException, as real Glacier does.
     """
     if account_id in ("-", ctx.account_id):
         return ctx.account_id
+    if _ACCOUNT_ID.fullmatch(account_id):
+        return account_id
     raise AccessDeniedException(
-        f"Access denied: the account ID in the request URI ({account_id}) is not the account "
-        f"of the credentials that signed the request ({ctx.account_id}). Use '-' or the "
-        f"signer's own 12-digit account ID."
+        f"Access denied for account ID: {account_id}. The account ID in the request URI must be "
+        f"'-' (the account of the credentials that signed the request, {ctx.account_id}) or a "
+        f"12-digit account ID without hyphens."
     )

@@ -19,7 +19,19 @@ class RequestContext:
     account_id: str
     access_key_id: str | None = None
     secure_transport: bool = True
+    payload_sha256: bytes | None = None
+    """The SHA-256 of the request body when the wire layer already computed it (to check
+    ``x-amz-content-sha256``), so that a body of at most 1 MiB, whose tree hash it is, is not
+    hashed twice."""
+    principal_arn: str | None = None
+    """The IAM identity of the caller when the ``accounts`` option names one (a user or role
+    ARN); None means the account itself (``arn:aws:iam::<account>:root``)."""
 
     @property
     def partition(self) -> str:
         return partition_of(self.region)
+
+    @property
+    def caller_arn(self) -> str:
+        """The caller's ARN, as policies' ``Principal`` and AccessDenied messages name it."""
+        return self.principal_arn or f"arn:{self.partition}:iam::{self.account_id}:root"

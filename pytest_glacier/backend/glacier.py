@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.dates import Clock, as_utc
@@ -19,6 +19,9 @@ from pytest_glacier.backend.operations import OPERATIONS, Output, call
 from pytest_glacier.backend.settings import BackendSettings
 from pytest_glacier.backend.state import RegionState
 from pytest_glacier.backend.timeline import EventSource, Timeline
+
+if TYPE_CHECKING:
+    from pytest_glacier.backend.notifications import PublishedNotification
 
 
 class Backend:
@@ -31,7 +34,12 @@ class Backend:
         self.settings = settings or BackendSettings()
         self.lock = threading.RLock()
         self.timeline = Timeline()
+        self.notifications: list[PublishedNotification] = []
+        """SNS messages Glacier would have published (job completions), oldest first."""
         self._event_sources: tuple[EventSource, ...] = event_sources()
+        from pytest_glacier.backend.access import authorize_request  # noqa: PLC0415 (cycle)
+
+        self._authorize = authorize_request
         self._regions: dict[tuple[str, str], RegionState] = {}
         self._caught_up_to = as_utc(clock.now())
 
@@ -46,6 +54,13 @@ class Backend:
         if registration is None:
             raise NotImplementedYet(operation)
         self.catch_up()
+        # Every request is authorized against the vault's policies (backend/access.py) before
+        # the operation acts; under the lock, and in the same critical section as a locked
+        # handler, so no policy change can slip in between.
+        with self.lock:
+            self._authorize(self, ctx, operation, params)
+            if registration.locked:
+                return call(self, registration, ctx, params)
         return call(self, registration, ctx, params)
 
     # -- state --------------------------------------------------------------------------------
@@ -58,6 +73,10 @@ class Backend:
             state = self._regions[key] = RegionState(account_id=account_id, region=region)
         return state
 
+    def find_region_state(self, account_id: str, region: str) -> RegionState | None:
+        """The state of one account in one region if it was ever used (never creates it)."""
+        return self._regions.get((account_id, region))
+
     def region_states(self, region: str | None = None) -> Iterator[RegionState]:
         """Every (account, region) state that exists, optionally of one region only."""
         for state in list(self._regions.values()):
@@ -69,6 +88,7 @@ class Backend:
         with self.lock:
             self._regions.clear()
             self.timeline.entries.clear()
+            self.notifications.clear()
             self._caught_up_to = as_utc(self.clock.now())
 
     # -- time ---------------------------------------------------------------------------------

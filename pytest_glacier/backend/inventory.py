@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pytest_glacier.backend.archives import Archive
 from pytest_glacier.backend.dates import next_midnight
 from pytest_glacier.backend.timeline import event_source
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # archives imports this module (record_write)
+    from pytest_glacier.backend.archives import Archive
     from pytest_glacier.backend.glacier import Backend
     from pytest_glacier.backend.vaults import Vault
 

@@ -2,12 +2,14 @@
 
 A vault names at most one SNS topic and the job events that are published to it. Glacier does
 not check that the topic exists or that it may publish to it, only that the ARN is an SNS topic
-of the vault's own region. Job completion asks :func:`vault_topic_for_event` where to publish.
+of the vault's own region. Job completion asks :func:`vault_topic_for_event` where to publish,
+and records each message it would publish as a :class:`PublishedNotification`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pytest_glacier.backend.context import RequestContext
@@ -29,6 +31,23 @@ SNS_TOPIC_ARN = re.compile(
     r"(?P<name>[A-Za-z0-9_-]{1,256}(?:\.fifo)?)"
 )
 """``arn:<partition>:sns:<region>:<12-digit account>:<topic name>``."""
+
+
+NOTIFICATION_SUBJECT = "Notification From AWS Glacier"
+"""The subject of job notifications (GLACIER_SPEC §5.7: the real SNS subject is UNCONFIRMED)."""
+
+
+@dataclass(frozen=True)
+class PublishedNotification:
+    """An SNS message Glacier would have published when a job completed.
+
+    ``message`` is the job description exactly as DescribeJob returns it (every key, nulls
+    included). ``GlacierMock.notifications`` shows these as ``pytest_glacier.Notification``.
+    """
+
+    topic_arn: str
+    message: dict[str, Any]
+    subject: str = NOTIFICATION_SUBJECT
 
 
 def parse_topic_arn(topic: str, ctx: RequestContext) -> str:

@@ -6,13 +6,19 @@ text exactly as it was set and returns it unchanged. Checking is structural:
 statements, a statement without Effect, Action or Principal) and returns the document in a
 normalised form (:class:`PolicyDocument`) that policy evaluation can walk without re-checking
 types. The vault-lock operations reuse it with ``kind="vault lock"``.
+
+Conditions are checked too (:mod:`pytest_glacier.backend.conditions`): an operator or a key that
+IAM does not know is refused when the policy is set, naming it, rather than silently never
+matching later. ``"AWS"`` principals must be ``*``, an account id or an ARN.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal, TypedDict
 
+from pytest_glacier.backend.conditions import condition_problems
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.errors import (
     InvalidParameterValueException,
@@ -61,9 +67,35 @@ class _Problems:
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.unknown: list[str] = []
+        """Unknown condition operators and keys among the problems, by name."""
 
-    def add(self, problem: str) -> None:
+    def add(self, problem: str, unknown: str | None = None) -> None:
         self.items.append(problem)
+        if unknown is not None:
+            self.unknown.append(unknown)
+
+
+class InvalidPolicyDocument(InvalidParameterValueException):
+    """A policy refused by :func:`validate_policy_document`, with what was wrong with it.
+
+    ``problems`` lists every problem found (empty when the policy is too large); ``unknown``
+    names the unknown condition operators and keys among them. The vault-lock operations use
+    these to answer with their own message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[str] | None = None,
+        unknown: list[str] | None = None,
+        too_large: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+        self.unknown = unknown or []
+        self.too_large = too_large
 
 
 def validate_policy_document(text: str | None, *, kind: str) -> PolicyDocument:
@@ -77,16 +109,19 @@ def validate_policy_document(text: str | None, *, kind: str) -> PolicyDocument:
         raise MissingParameterValueException("Required parameter missing: Policy")
     size = len(text.encode("utf-8"))
     if size > MAX_POLICY_BYTES:
-        raise InvalidParameterValueException(
+        raise InvalidPolicyDocument(
             f"The specified {kind} policy is too large: {size} bytes. A {kind} policy can be at "
-            f"most {MAX_POLICY_BYTES} bytes (20 KB) of UTF-8 text."
+            f"most {MAX_POLICY_BYTES} bytes (20 KB) of UTF-8 text.",
+            too_large=True,
         )
     problems = _Problems()
     document = _parse_document(text, problems)
     if document is None or problems.items:
-        raise InvalidParameterValueException(
+        raise InvalidPolicyDocument(
             f"The specified {kind} policy is invalid: {'; '.join(problems.items)}. "
-            f"Provide a valid policy."
+            f"Provide a valid policy.",
+            problems=problems.items,
+            unknown=problems.unknown,
         )
     return document
 
@@ -171,9 +206,18 @@ def _parse_principal(
         parsed = _as_string_list(ids)
         if parsed is None:
             problems.add(f"{where} {name} {principal_type!r} must be a string or list of strings")
-        else:
-            principal[principal_type] = parsed
+            continue
+        if principal_type == "AWS":
+            for bad in (value for value in parsed if not _AWS_PRINCIPAL.fullmatch(value)):
+                problems.add(
+                    f"{where} {name} 'AWS' value {bad!r} is not '*', a 12-digit account id or "
+                    f"an IAM ARN (arn:aws:iam::<account>:root, ...:user/<name>, ...:role/<name>)"
+                )
+        principal[principal_type] = parsed
     return principal
+
+
+_AWS_PRINCIPAL = re.compile(r"\*|\d{12}|arn:[a-z-]+:(iam|sts)::\d{12}:\S+")
 
 
 def _parse_condition(raw: dict[str, Any], where: str, problems: _Problems) -> dict[str, Any] | None:
@@ -183,6 +227,8 @@ def _parse_condition(raw: dict[str, Any], where: str, problems: _Problems) -> di
     if not isinstance(value, dict):
         problems.add(f"{where} Condition must be a JSON object, not {_json_type(value)}")
         return None
+    for problem in condition_problems(value, where):
+        problems.add(problem.text, problem.unknown)
     return value
 
 

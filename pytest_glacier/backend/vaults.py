@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_glacier.backend.accounts import resolve_account
-from pytest_glacier.backend.archives import Archive
 from pytest_glacier.backend.arns import vault_arn, vault_name_from_arn
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.dates import iso_millis
@@ -26,6 +25,12 @@ from pytest_glacier.backend.inventory import VaultInventory, is_empty_and_quiet,
 from pytest_glacier.backend.operations import Output, operation
 from pytest_glacier.backend.paging import parse_limit
 from pytest_glacier.backend.state import RegionState
+
+if TYPE_CHECKING:  # archives and multipart import this module (get_vault)
+    from pytest_glacier.backend.archives import Archive
+    from pytest_glacier.backend.jobs import Job
+    from pytest_glacier.backend.multipart import MultipartUpload
+    from pytest_glacier.backend.vault_lock import VaultLock
 
 VAULT_NAME = re.compile(r"[a-zA-Z0-9_.\-]{1,255}")
 MAX_VAULTS_PER_REGION = 1_000
@@ -47,6 +52,12 @@ class Vault:
     """``{"SNSTopic": ..., "Events": [...]}`` as set, or None."""
     archives: dict[str, Archive] = field(default_factory=dict)
     inventory: VaultInventory = field(default_factory=VaultInventory)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    """Job id -> retrieval job: in progress, or completed less than 24 hours ago."""
+    uploads: dict[str, MultipartUpload] = field(default_factory=dict)
+    """Upload id -> multipart upload: in progress, or finished recently (kept for repeats)."""
+    lock: VaultLock | None = None
+    """The vault lock policy (InProgress or Locked), or None (GLACIER_SPEC §6)."""
 
 
 def region_of(glacier: Backend, ctx: RequestContext, account_id: str) -> RegionState:

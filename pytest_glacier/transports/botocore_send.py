@@ -231,9 +231,9 @@ class ResponseStream:
     """
 
     def __init__(self, body: bytes | ResponseBody) -> None:
-        chunks: Iterable[bytes] = body if isinstance(body, ResponseBody) else (body,)
-        self._chunks: Iterator[bytes] = iter(chunks)
-        self._pending = b""  # the chunk being read, from ``_offset`` on
+        chunks: Iterable[bytes | memoryview] = body if isinstance(body, ResponseBody) else (body,)
+        self._chunks: Iterator[bytes | memoryview] = iter(chunks)
+        self._pending: bytes | memoryview = b""  # the chunk being read, from ``_offset`` on
         self._offset = 0
         self._position = 0
 
@@ -246,7 +246,7 @@ class ResponseStream:
     def read(self, amt: int | None = None) -> bytes:
         """Up to ``amt`` bytes (all that is left when ``amt`` is ``None`` or negative)."""
         wanted = None if amt is None or amt < 0 else amt
-        pieces: list[bytes] = []
+        pieces: list[bytes | memoryview] = []
         while wanted is None or wanted > 0:
             piece = self._next_chunk(wanted)
             if not piece:
@@ -275,7 +275,7 @@ class ResponseStream:
         self._chunks = iter(())
         self._pending, self._offset = b"", 0
 
-    def _next_chunk(self, limit: int | None) -> bytes:
+    def _next_chunk(self, limit: int | None) -> bytes | memoryview:
         """The next piece of at most ``limit`` bytes; ``b""`` at the end of the body.
 
         A whole chunk is handed on as it is; only a partial read copies (just what it returns).

@@ -15,6 +15,7 @@ Modules, in the order a request meets them:
 * :mod:`~pytest_glacier.wire.router`: method + path + query -> operation and URI labels;
 * :mod:`~pytest_glacier.wire.caller`: region and access key from the SigV4 scope or the host;
 * :mod:`~pytest_glacier.wire.parser`: request -> input params;
+* :mod:`~pytest_glacier.wire.integrity`: an upload's ``x-amz-content-sha256`` against its body;
 * :mod:`~pytest_glacier.wire.serializer`: output dict or error -> response;
 * :mod:`~pytest_glacier.wire.protocol`: the facade the rest of the code uses.
 """

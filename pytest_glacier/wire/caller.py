@@ -1,8 +1,8 @@
 """Who is calling, and which region they are talking to.
 
 Glacier's state is per account *per region*, so the wire layer must tell the backend the
-region of each request. The mock does not verify signatures; it reads the region where a SigV4
-client put it, in this order:
+region of each request. Reading them verifies nothing (``signature.py`` does, when
+``verify_signatures`` is on); the region is where a SigV4 client put it, in this order:
 
 1. the credential scope of the ``Authorization`` header
    (``AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/glacier/aws4_request, ...``);

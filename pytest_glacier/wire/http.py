@@ -12,6 +12,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
+# Streamed bodies are made by the backend (job output), so the type lives there.
+from pytest_glacier.backend.streams import ResponseBody
+
+__all__ = ["Headers", "HttpRequest", "HttpResponse", "ResponseBody"]
+
 
 class Headers(Mapping[str, str]):
     """Case-insensitive HTTP headers that keep the spelling they were given."""
@@ -70,24 +75,6 @@ class HttpRequest:
     @property
     def is_secure(self) -> bool:
         return urlsplit(self.url).scheme == "https"
-
-
-class ResponseBody:
-    """A response body that is streamed rather than held as one ``bytes`` object.
-
-    Job output (archive bytes) is served from the stored parts without joining them; a body is
-    an iterable of chunks with a known total length.
-    """
-
-    def __init__(self, chunks: Iterable[bytes], length: int) -> None:
-        self._chunks = iter(chunks)
-        self.length = length
-
-    def __iter__(self) -> Iterator[bytes]:
-        return self._chunks
-
-    def read_all(self) -> bytes:
-        return b"".join(self._chunks)
 
 
 @dataclass

@@ -3,8 +3,9 @@
 Transports call :func:`decode` with the canonical :class:`HttpRequest`, hand the operation and
 params to the backend, and call :func:`encode_result` or :func:`encode_error` with what came
 back. Everything :func:`decode` raises is a :class:`GlacierError` that is the client's fault
-(404 for a path no operation serves, 400 for a missing version header or a malformed body), so
-a transport can answer it with :func:`encode_error` directly.
+(404 for a path no operation serves, 400 for a missing version header or a malformed body, 403
+for an upload whose ``x-amz-content-sha256`` does not match its body), so a transport can answer
+it with :func:`encode_error` directly.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from botocore.model import OperationModel
 from pytest_glacier.backend.errors import GlacierError, MissingParameterValueException
 from pytest_glacier.wire.caller import Caller, caller_of
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
+from pytest_glacier.wire.integrity import check_payload_hash
 from pytest_glacier.wire.parser import parse_request
 from pytest_glacier.wire.router import route
 from pytest_glacier.wire.serializer import serialize_error, serialize_result
@@ -34,6 +36,8 @@ class Decoded:
     params: dict[str, Any]
     """Input members keyed by model member name (``vaultName``), absent members left out."""
     caller: Caller
+    payload_sha256: bytes | None = None
+    """The body's SHA-256 when ``x-amz-content-sha256`` was checked (uploads only)."""
 
 
 def decode(request: HttpRequest) -> Decoded:
@@ -43,7 +47,8 @@ def decode(request: HttpRequest) -> Decoded:
     # Presigned URLs (generate_presigned_url) cannot carry the header, and Glacier takes them.
     if VERSION_HEADER not in request.headers and not caller.presigned:
         raise MissingParameterValueException("Required parameter missing: API version")
-    return Decoded(operation, parse_request(request, operation, labels), caller)
+    params = parse_request(request, operation, labels)
+    return Decoded(operation, params, caller, check_payload_hash(request, operation.name))
 
 
 def encode_result(

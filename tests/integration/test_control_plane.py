@@ -180,16 +180,18 @@ def test_invalid_retrieval_policy(no_retry_glacier: Any, rules: list[dict[str, A
 # -- provisioned capacity ------------------------------------------------------------------------
 
 
-@pytest.mark.glacier(start_time="2025-01-31T10:20:30.456Z")
 def test_capacity_term_is_one_calendar_month(no_retry_glacier: Any) -> None:
-    capacity_id = no_retry_glacier.purchase_provisioned_capacity()["capacityId"]
+    from freezegun import freeze_time
+
+    # A frozen (not ticking) clock: the dates below are exact however slow the machine is.
+    with freeze_time("2025-01-31T10:20:30.456"):
+        capacity_id = no_retry_glacier.purchase_provisioned_capacity()["capacityId"]
+        [unit] = no_retry_glacier.list_provisioned_capacity()["ProvisionedCapacityList"]
     assert len(capacity_id) == 24
     assert capacity_id.isalnum()
-    [unit] = no_retry_glacier.list_provisioned_capacity()["ProvisionedCapacityList"]
     assert unit["CapacityId"] == capacity_id
-    assert unit["StartDate"].startswith("2025-01-31T10:20:30.")
-    assert unit["ExpirationDate"].startswith("2025-02-28T10:20:3")
-    assert unit["ExpirationDate"].endswith(".000Z")
+    assert unit["StartDate"] == "2025-01-31T10:20:30.456Z"
+    assert unit["ExpirationDate"] == "2025-02-28T10:20:30.000Z"
 
 
 def test_capacity_limit_and_expiry(glacier_mock: GlacierMock, no_retry_glacier: Any) -> None:

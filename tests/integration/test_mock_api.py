@@ -138,10 +138,22 @@ def test_reset_forgets_everything(glacier_mock: GlacierMock, glacier: Any) -> No
     assert glacier.list_vaults()["VaultList"] == []
 
 
-def test_not_yet_implemented_operations_say_so(no_retry_glacier: Any) -> None:
+def test_not_yet_implemented_operations_say_so(
+    no_retry_glacier: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every operation of the model is served today: take one away to see what a pending
+    # operation answers (a 400 that names it, never a silent success).
+    from pytest_glacier.backend import operations
+
     no_retry_glacier.create_vault(vaultName="v")
-    with pytest.raises(ClientError, match="does not implement GetVaultLock yet"):
+    served = dict(operations.OPERATIONS)
+    del served["GetVaultLock"]
+    monkeypatch.setattr(operations, "OPERATIONS", served)
+    monkeypatch.setattr("pytest_glacier.backend.glacier.OPERATIONS", served)
+    with pytest.raises(ClientError, match="does not implement GetVaultLock yet") as excinfo:
         no_retry_glacier.get_vault_lock(vaultName="v")
+    assert excinfo.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
 @pytest.mark.glacier(sleep_advances=True)
@@ -168,7 +180,8 @@ def test_freezegun_in_the_test_is_followed(glacier_mock: GlacierMock, glacier: A
 def test_retry_backoff_is_spent_in_simulated_time(glacier_mock: GlacierMock, mode: str) -> None:
     from botocore.config import Config
 
-    client = boto3.client("glacier", region_name="us-east-1", config=Config(retries={"mode": mode}))
+    retries: Any = {"mode": mode}
+    client = boto3.client("glacier", region_name="us-east-1", config=Config(retries=retries))
     glacier_mock.inject_error("ListVaults", "ServiceUnavailableException", times=2)
     before, real_start = glacier_mock.now(), real_now()
 

@@ -10,27 +10,7 @@ import botocore.session
 from pytest_glacier.backend import event_sources
 from pytest_glacier.backend.operations import OPERATIONS
 
-PENDING = {
-    # Archives and multipart uploads.
-    "UploadArchive",
-    "DeleteArchive",
-    "InitiateMultipartUpload",
-    "UploadMultipartPart",
-    "CompleteMultipartUpload",
-    "AbortMultipartUpload",
-    "ListParts",
-    "ListMultipartUploads",
-    # Jobs.
-    "InitiateJob",
-    "DescribeJob",
-    "ListJobs",
-    "GetJobOutput",
-    # Vault lock.
-    "InitiateVaultLock",
-    "CompleteVaultLock",
-    "AbortVaultLock",
-    "GetVaultLock",
-}
+PENDING: set[str] = set()
 
 
 def model_operations() -> set[str]:

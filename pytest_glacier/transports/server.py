@@ -1,0 +1,371 @@
+"""Serve Glacier over real HTTP on loopback, for code outside the process (CONTRACT §5).
+
+A :class:`GlacierServer` is a small threaded HTTP/1.1 server (``http.server``, one daemon thread
+per connection, keep-alive) in a daemon thread of its own. It binds to ``127.0.0.1`` on a free
+port unless told otherwise, and converts at the edge like every other transport: each request
+becomes an :class:`~pytest_glacier.wire.http.HttpRequest` (absolute URL built from the ``Host``
+header and the raw path and query as received, the body read by ``Content-Length`` or in
+``chunked`` transfer coding), and the handler's
+:class:`~pytest_glacier.wire.http.HttpResponse` is written back, a streamed body chunk by chunk.
+
+The server outlives the mocks it serves: :meth:`GlacierServer.serve` binds it to a handler (the
+active mock's ``handle``) and :meth:`GlacierServer.stop_serving` unbinds it. With no handler
+bound, every request gets a Glacier-shaped 503 ``ServiceUnavailableException``.
+
+It is meant to survive whatever a client does. A connection that stalls longer than
+:attr:`GlacierServer.timeout` is dropped; a bad request line or header block gets the 400 of
+``http.server``; a body shorter than its ``Content-Length`` or a broken chunked body gets a 400
+and the connection is closed; an exception in one connection is logged (logger
+``pytest_glacier.server``, at debug level: nothing is printed per request) and never stops the
+server. :meth:`GlacierServer.shutdown` stops accepting, closes the connections still open,
+releases the port and joins the server thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import socket
+import socketserver
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
+
+if TYPE_CHECKING:
+    from pytest_glacier.transports import Handler
+
+__all__ = ["GlacierServer"]
+
+logger = logging.getLogger("pytest_glacier.server")
+
+_READ_SIZE = 1 << 20  # bodies are read in pieces: a bogus Content-Length allocates nothing
+_MAX_LINE = 65536  # chunk-size and trailer lines
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_HOST_HEADER = re.compile(r"[A-Za-z0-9._~\-]+(?::[0-9]*)?|\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+NO_MOCK_MESSAGE = (
+    "No Glacier mock is active on this pytest-glacier server: it answers only while a test "
+    "uses the glacier_server fixture (or `python -m pytest_glacier serve` runs)."
+)
+
+
+class _BadBody(Exception):
+    """The request body does not match its framing (Content-Length or chunked)."""
+
+
+class GlacierServer:
+    """A loopback HTTP server that hands Glacier requests to a handler (the active mock).
+
+    ``port=0`` (the default) picks a free port. Use it as a context manager, or call
+    :meth:`start` and :meth:`shutdown`.
+    """
+
+    timeout: ClassVar[float] = 20.0
+    """Seconds a connection may stay silent (between requests or mid-request) before it is
+    dropped; lower it on a subclass or pass ``timeout=`` for tests."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, timeout: float | None = None):
+        self._host = host
+        self._requested_port = port
+        self._timeout = self.timeout if timeout is None else timeout
+        self._handler: Handler | None = None
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> GlacierServer:
+        """Bind the port and serve in a daemon thread (a no-op when already running)."""
+        if self._httpd is not None:
+            return self
+        httpd = _HTTPServer((self._host, self._requested_port), self, self._timeout)
+        thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"pytest-glacier server {self._host}:{httpd.server_address[1]}",
+            daemon=True,
+        )
+        self._httpd, self._thread = httpd, thread
+        thread.start()
+        return self
+
+    def shutdown(self) -> None:
+        """Stop serving, close open connections, release the port (a no-op when not running)."""
+        httpd, thread = self._httpd, self._thread
+        self._httpd = self._thread = None
+        self._handler = None
+        if httpd is None:
+            return
+        httpd.shutdown()  # returns once serve_forever has left its loop
+        httpd.close_connections()
+        httpd.server_close()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> GlacierServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.shutdown()
+
+    @property
+    def running(self) -> bool:
+        return self._httpd is not None
+
+    # -- where it is --------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The bound port (the free one picked when started with ``port=0``)."""
+        if self._httpd is None:
+            raise RuntimeError("the Glacier server is not running: call start() first")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://127.0.0.1:<port>``: what ``AWS_ENDPOINT_URL_GLACIER`` is set to."""
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    # -- what it serves -----------------------------------------------------------------------
+
+    def serve(self, handler: Handler) -> None:
+        """Answer every request with ``handler`` from now on (replacing any previous one)."""
+        self._handler = handler
+
+    def stop_serving(self) -> None:
+        """Answer 503 until :meth:`serve` is called again."""
+        self._handler = None
+
+    @property
+    def handler(self) -> Handler | None:
+        return self._handler
+
+    def __repr__(self) -> str:
+        where = self.endpoint_url if self.running else "not running"
+        return f"<GlacierServer {where}>"
+
+
+class _HTTPServer(socketserver.ThreadingMixIn, HTTPServer):
+    """``ThreadingHTTPServer`` that knows its :class:`GlacierServer` and its open connections."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, address: tuple[str, int], owner: GlacierServer, timeout: float) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.owner = owner
+        self.connection_timeout = timeout
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _RequestHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks up the host's FQDN, which can wait on DNS: skip that.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = int(self.server_address[1])
+        host = f"[{self.server_name}]" if ":" in self.server_name else self.server_name
+        self.authority = f"{host}:{self.server_port}"
+
+    def track(self, connection: socket.socket, *, open_: bool) -> None:
+        with self._connections_lock:
+            if open_:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        """Shut down every connection still open, so their threads see EOF and end."""
+        with self._connections_lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by the client or its thread
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints the traceback to stderr by default; one bad connection is not news.
+        logger.debug("error on a connection from %s", client_address, exc_info=True)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    """One connection: parse each request, ask the handler, write the answer."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+    server_version = "pytest-glacier"
+    sys_version = ""
+    server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.connection_timeout)
+        self.server.track(self.connection, open_=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, open_=False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+        logger.debug("%s " + format, self.address_string(), *args)
+
+    def _serve(self) -> None:
+        try:
+            body = self._read_body()
+        except _BadBody as problem:
+            self.close_connection = True
+            self._write(_error(400, "BadRequest", str(problem), "Client"))
+            return
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True  # stalled or gone mid-body: nobody to answer
+            return
+        handler = self.server.owner.handler
+        if handler is None:
+            self._write(_error(503, "ServiceUnavailableException", NO_MOCK_MESSAGE, "Server"))
+            return
+        try:
+            response = handler(self._to_http_request(body))
+        except Exception as bug:  # the service answers its own bugs; this is a last resort
+            logger.exception("the Glacier handler raised")
+            message = f"pytest-glacier server error: {type(bug).__name__}: {bug}"
+            response = _error(500, "ServiceUnavailableException", message, "Server")
+        self._write(response)
+
+    # http.server calls do_<METHOD>; Glacier's router decides what each method may do.
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve  # noqa: N815
+
+    # -- request: HTTP -> canonical -------------------------------------------------------------
+
+    def _to_http_request(self, body: bytes) -> HttpRequest:
+        target = self.path
+        if not target.lower().startswith(("http://", "https://")):  # origin-form (the usual)
+            target = f"http://{self._authority()}{target if target.startswith('/') else '/'}"
+        return HttpRequest(
+            method=self.command,
+            url=target,
+            headers=Headers(self.headers.items()),
+            body=body,
+        )
+
+    def _authority(self) -> str:
+        host = (self.headers.get("Host") or "").strip()
+        if _HOST_HEADER.fullmatch(host):
+            return host
+        return self.server.authority
+
+    def _read_body(self) -> bytes:
+        transfer_encoding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if transfer_encoding:
+            if transfer_encoding != "chunked":
+                raise _BadBody(f"unsupported Transfer-Encoding: {transfer_encoding!r}")
+            return self._read_chunked()
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length") or []}
+        if not lengths:
+            return b""
+        if len(lengths) > 1:
+            raise _BadBody(f"conflicting Content-Length headers: {sorted(lengths)}")
+        (text,) = lengths
+        if not text.isdigit():
+            raise _BadBody(f"invalid Content-Length: {text!r}")
+        return self._read_exactly(int(text))
+
+    def _read_exactly(self, length: int) -> bytes:
+        pieces: list[bytes] = []
+        remaining = length
+        while remaining > 0:
+            piece = self.rfile.read(min(remaining, _READ_SIZE))
+            if not piece:
+                raise _BadBody(
+                    f"the body ended after {length - remaining} of the {length} bytes announced"
+                )
+            pieces.append(piece)
+            remaining -= len(piece)
+        return b"".join(pieces)
+
+    def _read_chunked(self) -> bytes:
+        pieces: list[bytes] = []
+        while True:
+            size_field = self._read_line().split(b";", 1)[0].strip()
+            if not _CHUNK_SIZE.fullmatch(size_field):
+                raise _BadBody(f"invalid chunk size: {size_field[:32]!r}")
+            size = int(size_field, 16)
+            if size == 0:
+                break
+            pieces.append(self._read_exactly(size))
+            if self._read_line().strip():
+                raise _BadBody("a chunk is longer than its size")
+        while self._read_line().strip():  # trailer fields, ignored
+            pass
+        return b"".join(pieces)
+
+    def _read_line(self) -> bytes:
+        line = self.rfile.readline(_MAX_LINE + 1)
+        if len(line) > _MAX_LINE:
+            raise _BadBody("a line of the chunked body is too long")
+        if not line.endswith(b"\n"):
+            raise _BadBody("the chunked body ended early")
+        return line
+
+    # -- response: canonical -> HTTP ------------------------------------------------------------
+
+    def _write(self, response: HttpResponse) -> None:
+        try:
+            self.send_response_only(response.status)
+            for name, value in response.headers.items():
+                if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                    self.send_header(name, value)
+            has_body = response.status not in _NO_BODY_STATUSES and response.status >= 200
+            if has_body:
+                self.send_header("Content-Length", str(response.content_length))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if has_body and self.command != "HEAD":
+                self._write_body(response.body, response.content_length)
+            self.wfile.flush()
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+        finally:
+            _close(response.body)
+
+    def _write_body(self, body: bytes | ResponseBody, length: int) -> None:
+        if isinstance(body, bytes):
+            self.wfile.write(body)
+            return
+        written = 0
+        for chunk in body:
+            if chunk:
+                self.wfile.write(chunk)
+                written += len(chunk)
+        if written != length:  # the framing is broken now: the client must not reuse it
+            logger.error("a streamed body had %d bytes, not the %d announced", written, length)
+            self.close_connection = True
+
+
+def _error(status: int, code: str, message: str, fault: str) -> HttpResponse:
+    """A Glacier-shaped error the server gives itself (no mock, or a body it cannot read)."""
+    body = json.dumps({"code": code, "message": message, "type": fault}).encode()
+    return HttpResponse(status, Headers({"Content-Type": "application/json"}), body)
+
+
+def _close(body: bytes | ResponseBody) -> None:
+    close = getattr(iter(body), "close", None) if isinstance(body, ResponseBody) else None
+    if callable(close):
+        close()
