@@ -380,7 +380,9 @@ def _create(
     )
     vault.jobs[job.job_id] = job
     glacier.timeline.add(
-        now, f"job {job.job_id} ({job.action}, {job.tier}) started in vault {vault.name}"
+        now,
+        f"job {job.job_id} ({job.action}, {job.tier}) started in vault {vault.name}, "
+        f"due {job.due:%Y-%m-%d %H:%M:%S}",
     )
     if job.due <= now:  # a zero delay: done at once
         finish(glacier, vault, job, job.due)

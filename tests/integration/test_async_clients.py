@@ -66,3 +66,30 @@ def test_non_glacier_requests_pass_through(glacier_mock: GlacierMock) -> None:
     with pytest.raises(Exception, match="Could not connect"):
         asyncio.run(list_buckets())
     assert glacier_mock.calls == []
+
+
+def test_job_output_streams_with_async_read(glacier_mock: GlacierMock) -> None:
+    data = bytes(range(256)) * 8192  # 2 MiB
+
+    async def retrieve() -> tuple[bytes, bytes, str]:
+        session = aiobotocore_session.get_session()
+        async with session.create_client("glacier", region_name="us-east-1") as client:
+            await client.create_vault(vaultName="v")
+            archive = await client.upload_archive(vaultName="v", body=data)
+            job = await client.initiate_job(
+                vaultName="v",
+                jobParameters={"Type": "archive-retrieval", "ArchiveId": archive["archiveId"]},
+            )
+            glacier_mock.complete_jobs()
+            whole = await client.get_job_output(vaultName="v", jobId=job["jobId"])
+            first = await whole["body"].read(1000)
+            rest = await whole["body"].read()
+            ranged = await client.get_job_output(
+                vaultName="v", jobId=job["jobId"], range="bytes=1048576-2097151"
+            )
+            return first + rest, await ranged["body"].read(), ranged["contentRange"]
+
+    whole, ranged, content_range = asyncio.run(retrieve())
+    assert whole == data
+    assert ranged == data[1048576:]
+    assert content_range == "bytes 1048576-2097151/2097152"
