@@ -15,6 +15,12 @@ import pytest_glacier
 # the package's directory, as a regular install would put it on the path.
 PACKAGE_ROOT = Path(pytest_glacier.__file__).resolve().parent.parent
 
+def mypy_environment() -> dict[str, str]:
+    if "site-packages" in PACKAGE_ROOT.parts:  # a regular install: mypy finds it by itself
+        return dict(os.environ)
+    return {**os.environ, "MYPYPATH": str(PACKAGE_ROOT)}
+
+
 USER_TEST = """
 from datetime import datetime, timedelta
 
@@ -72,7 +78,7 @@ def test_user_test_passes_mypy_strict(tmp_path: Path) -> None:
         text=True,
         timeout=240,
         cwd=tmp_path,
-        env={**os.environ, "MYPYPATH": str(PACKAGE_ROOT)},
+        env=mypy_environment(),
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
