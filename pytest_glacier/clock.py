@@ -1,23 +1,29 @@
 """The one clock of the mock, built on freezegun.
 
 The mock and the code under test share one notion of time: ``datetime.now()`` and ``time.time()``
-in the test see exactly what the mock sees. While a mock is active, time runs on a *ticking*
-freezegun clock that the mock can move forward. If the test already froze or moved time with
+in the test see exactly what the mock sees. A mock's clock is the real time until the test first
+moves it (``advance()``, or ``time.sleep`` with ``sleep_advances``): only then does a *ticking*
+freezegun clock start, at the new time, and keep running until the mock stops. Starting a freezer
+patches every loaded module (tens of milliseconds), so a test that never moves time never pays
+for it, and botocore's own calls to ``datetime`` and ``time`` stay the real, fast ones. With a
+``start_time`` the freezer starts with the mock. If the test already froze or moved time with
 freezegun (``freeze_time``, pytest-freezer's ``freezer``), the mock follows that clock instead of
 starting its own, and moving the mock's time moves the test's freezer.
 
-freezegun is imported here and nowhere else.
+freezegun is imported here and nowhere else, and only when a freezer must start: until something
+imports it, no freezer can be running.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol, cast
 
-import freezegun.api
-from freezegun import freeze_time
+_FREEZEGUN_API = "freezegun.api"
 
 REAL_TIME_MODULES = ["_pytest.timing", "pytest_timeout"]
 """Modules that keep real time: pytest's durations and reports, and pytest-timeout, must not jump
@@ -34,13 +40,19 @@ class _Factory(Protocol):
 
 
 def _active_factory() -> _Factory | None:
-    factories = cast("list[_Factory]", freezegun.api.freeze_factories)
+    api = sys.modules.get(_FREEZEGUN_API)
+    # None while freezegun was never imported, or is being imported by another thread (in
+    # sys.modules, not yet executed): either way nothing is frozen yet.
+    factories = cast("list[_Factory] | None", getattr(api, "freeze_factories", None))
     return factories[-1] if factories else None
 
 
 def real_now() -> datetime:
     """The wall-clock time, whatever freezegun is doing."""
-    return freezegun.api.real_datetime.now(timezone.utc)
+    api = sys.modules.get(_FREEZEGUN_API)
+    # While a freezer runs, even this module's ``datetime`` may be freezegun's: use the real one.
+    real_datetime: type[datetime] = getattr(api, "real_datetime", datetime)
+    return real_datetime.now(timezone.utc)
 
 
 def _aware_utc(value: datetime) -> datetime:
@@ -68,6 +80,10 @@ class Clock:
 
     def __init__(self, start_time: datetime | None = None) -> None:
         self._start_time = start_time
+        self._running = False
+        self._moving = threading.RLock()
+        """Held while time moves: two threads advancing at once (retry backoff, sleep) must not
+        both start a freezer, nor lose one of their steps."""
         self._own_freezer: Any = None
         self._real_sleep: Callable[[float], None] | None = None  # time.sleep while patched
         self._on_sleep: Callable[[float], None] | None = None
@@ -75,43 +91,58 @@ class Clock:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        if _active_factory() is None:
-            start = self._start_time or real_now()
-            self._own_freezer = freeze_time(_naive_utc(start), tick=True, ignore=REAL_TIME_MODULES)
-            self._own_freezer.start()
-        elif self._start_time is not None:
+        """Start at ``start_time`` if given; else on the real time (or the test's freezer)."""
+        self._running = True
+        if self._start_time is not None:
             self.move_to(self._start_time)
 
     def stop(self) -> None:
-        self.restore_sleep()
-        if self._own_freezer is not None:
-            self._own_freezer.stop()
-            self._own_freezer = None
+        with self._moving:
+            self._running = False
+            self.restore_sleep()
+            if self._own_freezer is not None:
+                self._own_freezer.stop()
+                self._own_freezer = None
 
     # -- reading and moving -------------------------------------------------------------------
 
     def now(self) -> datetime:
         """The current simulated time, aware UTC (whatever ``TZ`` says)."""
-        factory = _active_factory()
-        return _aware_utc(factory()) if factory is not None else real_now()
+        # Asked several times per request: one look at freezegun, not one per helper.
+        api = sys.modules.get(_FREEZEGUN_API)
+        # Missing attributes: another thread is importing freezegun; nothing is patched yet.
+        factories = getattr(api, "freeze_factories", None)
+        if factories:
+            return _aware_utc(factories[-1]())
+        real_datetime: type[datetime] = getattr(api, "real_datetime", datetime)
+        return real_datetime.now(timezone.utc)
 
     def move_to(self, when: datetime) -> None:
-        """Set the simulated time (on the freezer on top of freezegun's stack)."""
-        factory = _active_factory()
-        if factory is None:
-            raise RuntimeError(
-                "The Glacier mock's clock is not running: freezegun has no active freezer. "
-                "Move time while the mock is active."
-            )
-        # move_to, not tick(): on a ticking freezer tick() drops the real time elapsed since
-        # the last move.
-        factory.move_to(_naive_utc(when))
+        """Set the simulated time: on the freezer on top of freezegun's stack, if there is one;
+        else by starting this clock's own ticking freezer at ``when``."""
+        with self._moving:
+            if not self._running:
+                raise RuntimeError(
+                    "The Glacier mock's clock is not running: move time while the mock is active."
+                )
+            factory = _active_factory()
+            if factory is None:
+                from freezegun import freeze_time  # noqa: PLC0415 (only when time first moves)
+
+                freezer = freeze_time(_naive_utc(when), tick=True, ignore=REAL_TIME_MODULES)
+                freezer.start()
+                self._own_freezer = freezer
+                return
+            # move_to, not tick(): on a ticking freezer tick() drops the real time elapsed since
+            # the last move.
+            factory.move_to(_naive_utc(when))
 
     def advance(self, delta: timedelta) -> datetime:
         """Move the simulated time forward by ``delta``; return the new time."""
-        target = self.now() + delta
-        self.move_to(target)
-        return target
+        with self._moving:
+            target = self.now() + delta
+            self.move_to(target)
+            return target
 
     # -- time.sleep ---------------------------------------------------------------------------
 

@@ -11,12 +11,12 @@ import copy
 import os
 import sys
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from pytest_glacier import started
 from pytest_glacier.backend import Backend
 from pytest_glacier.backend.inventory import take_snapshot
 from pytest_glacier.backend.jobs import complete_now, fail_now
@@ -40,18 +40,6 @@ from pytest_glacier.wire.signature import SignatureChecker
 
 _active_lock = threading.Lock()
 _active: GlacierMock | None = None
-_started_listeners: list[list[GlacierMock]] = []
-
-
-@contextmanager
-def recently_started() -> Iterator[list[GlacierMock]]:
-    """Collect the mocks started inside the ``with`` block (for the failure report)."""
-    started: list[GlacierMock] = []
-    _started_listeners.append(started)
-    try:
-        yield started
-    finally:
-        _started_listeners.remove(started)
 
 
 FAKE_CREDENTIALS = {
@@ -112,7 +100,7 @@ class GlacierMock:
                     "starting another with mock_glacier."
                 )
             _active = self
-            for listener in _started_listeners:
+            for listener in started.listeners:
                 listener.append(self)
         try:
             self._clock.start()
@@ -121,7 +109,7 @@ class GlacierMock:
                 self._clock.patch_sleep(self._sleep)
             self._set_fake_credentials()
             for transport in self._transports:
-                transport.start(self.handle)
+                transport.start(self._service.handle)  # what handle() does, one call less
             self._retry_backoff.start()
         except BaseException:
             self._teardown()

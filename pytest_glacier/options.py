@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from pytest_glacier.backend.settings import (
     DEFAULT_ACCOUNT_ID,
@@ -199,24 +199,4 @@ _VALIDATORS: dict[str, Any] = {
     "start_time": _start_time,
     "verify_signatures": _flag("verify_signatures"),
     "credentials": _credentials,
-}
-
-IniName = Literal["glacier_account_id", "glacier_inventory", "glacier_sleep_advances"]
-INI_OPTIONS: dict[IniName, tuple[str, str, str]] = {
-    # ini name: (option name, ini type, help)
-    "glacier_account_id": (
-        "account_id",
-        "string",
-        "pytest-glacier: account id of the default credentials (12 digits)",
-    ),
-    "glacier_inventory": (
-        "inventory",
-        "string",
-        "pytest-glacier: 'daily' (as AWS) or 'immediate' vault inventories",
-    ),
-    "glacier_sleep_advances": (
-        "sleep_advances",
-        "bool",
-        "pytest-glacier: time.sleep() in tests advances the mock clock instead of sleeping",
-    ),
 }

@@ -2,23 +2,48 @@
 
 ``pytest -p no:glacier`` disables all of it. Options come from ini (suite-wide defaults), then
 from ``@pytest.mark.glacier(...)`` markers, the closest marker winning key by key (CONTRACT §4).
+
+Loading the plugin imports neither the mock nor botocore: the fixtures import them when a test
+asks for one, and the hooks that run for every test only do so for a test that started a mock.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_glacier.mock import GlacierMock, recently_started
-from pytest_glacier.options import INI_OPTIONS, Options, build_options, merge_option_values
-from pytest_glacier.transports.server import GlacierServer
+from pytest_glacier.started import recently_started
+
+if TYPE_CHECKING:
+    from pytest_glacier.mock import GlacierMock
+    from pytest_glacier.options import Options
+    from pytest_glacier.transports.server import GlacierServer
 
 MARKER = "glacier"
 REPORT_SECTION = "glacier"
-_MOCKS_KEY = pytest.StashKey[list[GlacierMock]]()
+_MOCKS_KEY = pytest.StashKey[list["GlacierMock"]]()
+
+INI_OPTIONS: dict[str, tuple[str, str, str]] = {
+    # ini name: (option name, ini type, help)
+    "glacier_account_id": (
+        "account_id",
+        "string",
+        "pytest-glacier: account id of the default credentials (12 digits)",
+    ),
+    "glacier_inventory": (
+        "inventory",
+        "string",
+        "pytest-glacier: 'daily' (as AWS) or 'immediate' vault inventories",
+    ),
+    "glacier_sleep_advances": (
+        "sleep_advances",
+        "bool",
+        "pytest-glacier: time.sleep() in tests advances the mock clock instead of sleeping",
+    ),
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,6 +87,8 @@ def _marker_values(node: pytest.Item) -> list[dict[str, Any]]:
 
 def options_for(request: pytest.FixtureRequest) -> Options:
     """The options of the mock for the requesting test: ini, then markers (closest wins)."""
+    from pytest_glacier.options import build_options, merge_option_values  # noqa: PLC0415
+
     layers = [_ini_values(request.config)]
     if isinstance(request.node, pytest.Item):
         layers += _marker_values(request.node)
@@ -71,6 +98,8 @@ def options_for(request: pytest.FixtureRequest) -> Options:
 @pytest.fixture
 def glacier_mock(request: pytest.FixtureRequest) -> Iterator[GlacierMock]:
     """An in-process Amazon Glacier, active for this test only (CONTRACT §1)."""
+    from pytest_glacier.mock import GlacierMock  # noqa: PLC0415 (see the module docstring)
+
     with GlacierMock(options_for(request)) as mock:
         yield mock
 
@@ -82,6 +111,8 @@ SERVER_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "
 @pytest.fixture(scope="session")
 def _glacier_http_server() -> Iterator[GlacierServer]:
     """One loopback server per session (per xdist worker), started when first needed."""
+    from pytest_glacier.transports.server import GlacierServer  # noqa: PLC0415
+
     server = GlacierServer()
     try:
         yield server
@@ -138,7 +169,10 @@ def pytest_runtest_makereport(
     started: list[GlacierMock] = item.stash.get(_MOCKS_KEY, [])
     mocks = list(started)
     fixture_mock = getattr(item, "funcargs", {}).get("glacier_mock")
-    if isinstance(fixture_mock, GlacierMock) and fixture_mock not in mocks:
-        mocks.insert(0, fixture_mock)
+    if fixture_mock is not None and fixture_mock not in mocks:
+        from pytest_glacier.mock import GlacierMock  # noqa: PLC0415 (a mock ran: it is loaded)
+
+        if isinstance(fixture_mock, GlacierMock):
+            mocks.insert(0, fixture_mock)
     for mock in mocks:
         report.sections.append((REPORT_SECTION, mock.failure_report()))

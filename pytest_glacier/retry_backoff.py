@@ -14,7 +14,6 @@ services, and other threads, keep sleeping for real.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from pytest_glacier.transports.hosts import is_glacier_url
+from pytest_glacier.transports.loaded import loaded_copies
 
 _ENDPOINT_MODULE = "botocore.endpoint"
 _glacier_retry = threading.local()
@@ -92,8 +92,6 @@ class RetryBackoffInSimulatedTime:
 def _endpoint_modules() -> list[ModuleType]:
     return [
         module
-        for name, module in list(sys.modules.items())
-        if isinstance(module, ModuleType)
-        and (name == _ENDPOINT_MODULE or name.endswith("." + _ENDPOINT_MODULE))
-        and isinstance(getattr(module, "time", None), ModuleType)
+        for _name, module in loaded_copies(_ENDPOINT_MODULE)
+        if isinstance(getattr(module, "time", None), ModuleType)
     ]

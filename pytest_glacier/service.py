@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
@@ -42,9 +43,16 @@ class GlacierService:
         self.bugs: list[str] = []
         """Tracebacks of exceptions the mock raised while serving; fail the test at teardown."""
         self._bugs_lock = threading.Lock()
+        self._contexts: dict[tuple[str, str | None, bool], RequestContext] = {}
+        """The context of each (region, access key, https) seen, for requests without a body
+        hash: a context never changes, and most requests come from one client."""
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        now = self.backend.now()
+        try:
+            now = self.backend.now()
+        except Exception as bug:  # not even the clock: still an answer, and a teardown failure
+            self._record_bug(bug, None)
+            now = datetime.now(timezone.utc)
         decoded: Decoded | None = None
         ctx: RequestContext | None = None
         try:
@@ -59,7 +67,7 @@ class GlacierService:
             error = self._record_bug(bug, decoded)
         if error is not None:
             response = encode_error(error, request_id=request_id(), date=now)
-        self._record_call(decoded, ctx, request, response.status, error)
+        self._record_call(decoded, ctx, request, response.status, error, at=now)
         return response
 
     def _decode(self, request: HttpRequest) -> Decoded:
@@ -76,6 +84,16 @@ class GlacierService:
     def _context(self, request: HttpRequest, decoded: Decoded) -> RequestContext:
         # Checked once the request is decoded, so that a refused call is recorded by operation.
         self._check_signature(request)
+        caller = decoded.caller
+        if decoded.payload_sha256 is None:
+            cache_key = (caller.region, caller.access_key_id, request.is_secure)
+            ctx = self._contexts.get(cache_key)
+            if ctx is None:
+                ctx = self._contexts[cache_key] = self._new_context(request, decoded)
+            return ctx
+        return self._new_context(request, decoded)
+
+    def _new_context(self, request: HttpRequest, decoded: Decoded) -> RequestContext:
         key = decoded.caller.access_key_id
         return RequestContext(
             region=decoded.caller.region,
@@ -83,6 +101,7 @@ class GlacierService:
             access_key_id=key,
             secure_transport=request.is_secure,
             payload_sha256=decoded.payload_sha256,
+            payload_chunk_digests=decoded.payload_chunk_digests,
             principal_arn=self.backend.settings.principal_for_key(key),
         )
 
@@ -110,6 +129,8 @@ class GlacierService:
         request: HttpRequest,
         status: int,
         error: GlacierError | None,
+        *,
+        at: datetime,
     ) -> None:
         if decoded is not None:
             operation = decoded.operation.name
@@ -126,7 +147,7 @@ class GlacierService:
                 error_code=error.code if error else None,
                 error_message=error.message if error else None,
                 account_id=ctx.account_id if ctx else None,
-                at=self.backend.now(),
+                at=at,
             )
         )
 
@@ -156,6 +177,8 @@ def _streaming_member(operation: OperationModel) -> str | None:
 
 def _recorded_params(decoded: Decoded) -> dict[str, Any]:
     streaming = _streaming_member(decoded.operation)
+    if streaming is None or streaming not in decoded.params:
+        return decoded.params  # this request's own dict (the backend got a snake_case copy)
     return {name: value for name, value in decoded.params.items() if name != streaming}
 
 

@@ -7,6 +7,7 @@ operations it serves; :class:`~pytest_glacier.backend.glacier.Backend` ties them
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 
@@ -24,9 +25,15 @@ def event_sources() -> tuple[EventSource, ...]:
     sources (``@event_source``), so the registries are complete whichever module was imported
     first, and a new noun module needs no list to be updated.
     """
+    _import_every_module()
+    return tuple(source_type() for source_type in EVENT_SOURCE_TYPES)
+
+
+@functools.cache
+def _import_every_module() -> None:
+    # Once per process: listing the package's files costs more than a mock's whole start.
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
-    return tuple(source_type() for source_type in EVENT_SOURCE_TYPES)
 
 
 __all__ = ["Backend", "BackendSettings", "GlacierError", "RequestContext", "event_sources"]

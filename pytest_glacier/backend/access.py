@@ -280,7 +280,10 @@ class RequestFacts:
 
     def _request_tags(self) -> Mapping[str, str]:
         tags = self.params.get("tags") if self.operation == "AddTagsToVault" else None
-        return tags if isinstance(tags, dict) else {}
+        if not isinstance(tags, dict):
+            return {}
+        # Authorized before the handler checks the request: a null value is no tag value yet.
+        return {key: value for key, value in tags.items() if isinstance(value, str)}
 
     def tag_keys(self) -> list[str] | None:
         if self.operation == "AddTagsToVault":

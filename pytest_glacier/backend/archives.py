@@ -118,7 +118,9 @@ def verify_tree_hash(sent: str, computed: bytes) -> None:
 
 
 def body_digests(body: Buffer, ctx: RequestContext) -> tuple[bytes, ...]:
-    """The chunk digests of an upload's body (reusing the wire layer's SHA-256 when it can)."""
+    """The chunk digests of an upload's body (reusing the wire layer's hashes when it can)."""
+    if ctx.payload_chunk_digests is not None:
+        return ctx.payload_chunk_digests
     return chunk_digests(body, sha256=ctx.payload_sha256)
 
 

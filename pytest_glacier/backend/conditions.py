@@ -156,7 +156,10 @@ def parse_date(text: str) -> datetime:
     """An ISO 8601 date or date-time (``Z`` or an offset; naive means UTC), or epoch seconds."""
     value = text.strip()
     if _EPOCH.fullmatch(value):
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"{text!r} is not a time between the years 1 and 9999") from None
     iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
     try:
         when = datetime.fromisoformat(iso)

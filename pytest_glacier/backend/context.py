@@ -23,6 +23,9 @@ class RequestContext:
     """The SHA-256 of the request body when the wire layer already computed it (to check
     ``x-amz-content-sha256``), so that a body of at most 1 MiB, whose tree hash it is, is not
     hashed twice."""
+    payload_chunk_digests: tuple[bytes, ...] | None = None
+    """The SHA-256 of each 1 MiB chunk of the body, when the wire layer computed them with the
+    SHA-256: the body then needs no hashing at all."""
     principal_arn: str | None = None
     """The IAM identity of the caller when the ``accounts`` option names one (a user or role
     ARN); None means the account itself (``arn:aws:iam::<account>:root``)."""

@@ -21,20 +21,23 @@ class Clock(Protocol):
 
 def as_utc(when: datetime) -> datetime:
     """``when`` as an aware UTC datetime (naive values are taken to be UTC already)."""
-    if when.tzinfo is None:
+    tzinfo = when.tzinfo
+    if tzinfo is timezone.utc:
+        return when  # already is (the common case: every time the backend makes)
+    if tzinfo is None:
         return when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc)
 
 
 def iso_millis(when: datetime) -> str:
     """The format of JSON body dates: ``2012-03-20T17:03:43.221Z`` (GLACIER_SPEC §1.8)."""
-    when = as_utc(when)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    # isoformat() truncates to milliseconds, as Glacier does; "+00:00" becomes "Z".
+    return as_utc(when).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def iso_seconds(when: datetime) -> str:
     """The format of inventory dates: ``2015-04-06T22:24:34Z`` (GLACIER_SPEC §1.8)."""
-    return as_utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(when).isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def next_midnight(after: datetime) -> datetime:

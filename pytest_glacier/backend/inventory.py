@@ -67,6 +67,7 @@ def record_write(glacier: Backend, vault: Vault) -> None:
         take_snapshot(glacier, vault, now)
     elif vault.inventory.written_since is None:
         vault.inventory.written_since = now
+        glacier.schedule(next_midnight(now))
 
 
 def record_creation(glacier: Backend, vault: Vault) -> None:

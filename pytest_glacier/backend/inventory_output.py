@@ -35,6 +35,7 @@ from pytest_glacier.backend.archives import Archive
 from pytest_glacier.backend.dates import as_utc, iso_seconds
 from pytest_glacier.backend.errors import InvalidParameterValueException
 from pytest_glacier.backend.inventory import InventorySnapshot
+from pytest_glacier.backend.numeric_text import MAX_LONG, is_digits, parse_long
 
 JSON = "JSON"
 CSV = "CSV"
@@ -123,27 +124,30 @@ def _parse_date(name: str, text: str | None) -> datetime | None:
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
+        parsed = as_utc(datetime.fromisoformat(value)) if "T" in value else None
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves it past year 9999
         parsed = None
-    if parsed is None or "T" not in value:
+    if parsed is None:
         raise InvalidParameterValueException(
             f"Invalid {name}: {text!r}. Give an ISO 8601 date and time in UTC, such as "
             f"2013-03-20T17:03:43Z."
         )
-    return as_utc(parsed)
+    return parsed
 
 
 def _parse_limit(text: str | None) -> int | None:
     if text is None:
         return None
     stripped = text.strip()
-    if not (stripped.isascii() and stripped.isdigit()) or int(stripped) < 1:
+    limit = parse_long(stripped)
+    if limit is None and is_digits(stripped) and stripped.strip("0"):
+        limit = MAX_LONG  # beyond a long: no vault holds that many archives
+    if limit is None or limit < 1:
         raise InvalidParameterValueException(
             f"Invalid Limit: {text!r}. The inventory Limit must be a whole number of at least 1, "
             f"given as a string."
         )
-    return int(stripped)
+    return limit
 
 
 # -- markers --------------------------------------------------------------------------------------
@@ -166,7 +170,7 @@ def decode_marker(marker: str) -> MarkerPosition:
         raw = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
         when, archive_id = raw.split(_MARKER_SEPARATOR, 1)
         return MarkerPosition(as_utc(datetime.fromisoformat(when)), archive_id)
-    except (ValueError, UnicodeError, binascii.Error):
+    except (ValueError, OverflowError, UnicodeError, binascii.Error):
         raise InvalidParameterValueException(
             f"Invalid Marker: {marker!r}. Use the Marker from the InventoryRetrievalParameters "
             f"of a completed inventory job of this vault (DescribeJob), or no Marker to start "

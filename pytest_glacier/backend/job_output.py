@@ -24,13 +24,14 @@ from pytest_glacier.backend.errors import InvalidParameterValueException
 from pytest_glacier.backend.glacier import Backend
 from pytest_glacier.backend.inventory_output import CONTENT_TYPES
 from pytest_glacier.backend.jobs import SUCCEEDED, Job, get_job
+from pytest_glacier.backend.numeric_text import MAX_LONG, parse_long
 from pytest_glacier.backend.operations import Output, operation
 from pytest_glacier.backend.streams import ResponseBody
 from pytest_glacier.backend.treehash import is_tree_hash_aligned
 from pytest_glacier.backend.vaults import get_vault
 
 ARCHIVE_CONTENT_TYPE = "application/octet-stream"
-_RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*")
+_RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*")
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -46,19 +47,25 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if match is None or not (match[1] or match[2]):
         return None
     if not match[1]:  # bytes=-n: a suffix
-        suffix = int(match[2])
+        suffix = _position(match[2])
         if suffix == 0:
             return None
         return max(size - suffix, 0), size
-    first = int(match[1])
-    if match[2] and int(match[2]) < first:
+    first = _position(match[1])
+    if match[2] and _position(match[2]) < first:
         return None
-    last = int(match[2]) if match[2] else size - 1
+    last = _position(match[2]) if match[2] else size - 1
     if first >= size:
         raise InvalidParameterValueException(
             f"The start of the range is larger than size of retrieved data: {header.strip()}"
         )
     return first, min(last + 1, size)
+
+
+def _position(digits: str) -> int:
+    # A number beyond a long is beyond every output: the same as the largest long.
+    value = parse_long(digits)
+    return MAX_LONG if value is None else value
 
 
 @operation("GetJobOutput", locked=False)

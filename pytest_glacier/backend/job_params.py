@@ -20,6 +20,7 @@ from pytest_glacier.backend.errors import (
 )
 from pytest_glacier.backend.inventory_output import InventoryQuery, parse_query
 from pytest_glacier.backend.notifications import parse_topic_arn
+from pytest_glacier.backend.numeric_text import parse_long
 from pytest_glacier.backend.treehash import MIB
 
 ARCHIVE_RETRIEVAL = "archive-retrieval"
@@ -34,7 +35,7 @@ TIERS = (EXPEDITED, STANDARD, BULK)
 
 MAX_DESCRIPTION_LENGTH = 1024
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
-_BYTE_RANGE = re.compile(r"(\d+)-(\d+)")
+_BYTE_RANGE = re.compile(r"([0-9]+)-([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,8 @@ def parse_byte_range(text: str | None, size: int) -> tuple[int, int]:
             f"Invalid RetrievalByteRange: {text!r}. Give it as 'StartByte-EndByte' (inclusive), "
             f"e.g. '0-{MIB - 1}'."
         )
-    first, last = int(match[1]), int(match[2])
-    if first > last or last >= size:
+    first, last = parse_long(match[1]), parse_long(match[2])
+    if first is None or last is None or first > last or last >= size:
         raise InvalidParameterValueException(
             f"Invalid RetrievalByteRange: {text}. The range must lie within the archive's "
             f"{size} bytes (0-{size - 1}) and its end must not come before its start."

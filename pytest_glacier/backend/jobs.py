@@ -218,6 +218,7 @@ def finish(
             job.inventory_output, job.next_marker = page.body, page.next_marker
     else:
         job.status, job.status_message = FAILED, message
+    glacier.schedule(job.next_event)  # its expiry
     glacier.timeline.add(at, f"job {job.job_id} of vault {vault.name} {job.status}")
     _notify(glacier, vault, job)
 
@@ -379,6 +380,7 @@ def _create(
         inventory_query=request.inventory,
     )
     vault.jobs[job.job_id] = job
+    glacier.schedule(job.due)
     glacier.timeline.add(
         now,
         f"job {job.job_id} ({job.action}, {job.tier}) started in vault {vault.name}, "

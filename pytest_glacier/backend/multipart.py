@@ -39,6 +39,7 @@ from pytest_glacier.backend.errors import (
     ResourceNotFoundException,
 )
 from pytest_glacier.backend.glacier import Backend
+from pytest_glacier.backend.numeric_text import parse_long
 from pytest_glacier.backend.operations import Output, operation
 from pytest_glacier.backend.paging import parse_limit
 from pytest_glacier.backend.state import RegionState
@@ -55,7 +56,7 @@ FINISHED_UPLOAD_MEMORY = timedelta(hours=24)
 
 UploadStatus = Literal["InProgress", "Completed", "Aborted"]
 
-_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\*|\d+)", re.IGNORECASE)
+_CONTENT_RANGE = re.compile(r"bytes\s+([0-9]+)-([0-9]+)/(\*|[0-9]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,8 +106,10 @@ def parse_content_range(raw: str) -> ContentRange:
     match = _CONTENT_RANGE.fullmatch(raw.strip())
     if match is None:
         raise InvalidParameterValueException(f"Invalid Content-Range: {raw}")
-    start, end = int(match[1]), int(match[2])
-    total = None if match[3] == "*" else int(match[3])
+    start, end = parse_long(match[1]), parse_long(match[2])
+    total = None if match[3] == "*" else parse_long(match[3])
+    if start is None or end is None or (total is None and match[3] != "*"):
+        raise InvalidParameterValueException(f"Invalid Content-Range: {raw}")  # beyond a long
     if end < start or (total is not None and end >= total):
         raise InvalidParameterValueException(f"Invalid Content-Range: {raw}")
     return ContentRange(start, end, total)
@@ -204,7 +207,7 @@ def _upload_location(glacier: Backend, ctx: RequestContext, account_id: str, vau
 def parse_part_size(raw: str | None) -> int:
     """``x-amz-part-size``: 1 MiB x 2^n, from 1 MiB to 4 GiB (GLACIER_SPEC §2.4)."""
     text = raw.strip() if raw is not None else ""
-    size = int(text) if text.isascii() and text.isdigit() else 0
+    size = parse_long(text) or 0
     if not MIN_PART_SIZE <= size <= MAX_PART_SIZE or size & (size - 1):
         shown = "null" if raw is None else raw
         raise InvalidParameterValueException(
@@ -308,13 +311,13 @@ def parse_archive_size(raw: str | None) -> int:
     """``x-amz-archive-size``: the whole archive's size in bytes, at least 1."""
     if raw is None:
         raise MissingParameterValueException("Required parameter missing: x-amz-archive-size")
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    size = parse_long(raw.strip())
+    if size is None or size < 1:
         raise InvalidParameterValueException(
             f"Invalid x-amz-archive-size: {raw}. The archive size is the total size in bytes of "
             f"the uploaded parts, a whole number of at least 1."
         )
-    return int(text)
+    return size
 
 
 def check_parts(upload: MultipartUpload, parts: list[Part], archive_size: int) -> None:
@@ -450,13 +453,13 @@ def _part_marker(marker: str | None) -> int:
     """ListParts' marker is the range start of the first part of the page."""
     if not marker:
         return 0
-    text = marker.strip()
-    if not (text.isascii() and text.isdigit()):
+    first = parse_long(marker.strip())
+    if first is None:
         raise InvalidParameterValueException(
             f"Invalid marker: {marker!r}. Pass the Marker returned by the previous ListParts "
             f"response, or no marker to start from the first part."
         )
-    return int(text)
+    return first
 
 
 @operation("ListParts")

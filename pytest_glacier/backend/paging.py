@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pytest_glacier.backend.errors import InvalidParameterValueException
+from pytest_glacier.backend.numeric_text import is_digits, parse_long
 
 
 def parse_limit(raw: str | None, *, default: int, maximum: int) -> int:
@@ -15,9 +16,12 @@ def parse_limit(raw: str | None, *, default: int, maximum: int) -> int:
     if raw is None:
         return default
     text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    value = parse_long(text)
+    if value is None and is_digits(text) and text.strip("0"):
+        value = maximum  # beyond a long: more than any page holds
+    if value is None or value < 1:
         raise InvalidParameterValueException(
             f"Invalid limit: {raw!r}. The limit must be a whole number of at least 1 "
             f"(pages hold at most {maximum} items)."
         )
-    return min(int(text), maximum)
+    return min(value, maximum)

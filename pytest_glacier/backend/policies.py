@@ -129,7 +129,7 @@ def validate_policy_document(text: str | None, *, kind: str) -> PolicyDocument:
 def _parse_document(text: str, problems: _Problems) -> PolicyDocument | None:
     try:
         raw = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         problems.add(f"the policy is not valid JSON ({exc})")
         return None
     if not isinstance(raw, dict):

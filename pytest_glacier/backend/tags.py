@@ -51,6 +51,8 @@ def _first_bad_character(text: str) -> str | None:
 
 def validate_tag_key(key: str) -> None:
     """Refuse a tag key that breaks Glacier's rules, saying what is wrong."""
+    if not isinstance(key, str):  # e.g. null in TagKeys: the parser keeps list items as sent
+        raise InvalidParameterValueException(f"Invalid tag key: {key!r}. A tag key is a string.")
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise InvalidParameterValueException(
             f"Invalid tag key: {key!r} is {len(key)} characters long. Tag keys must be 1 to "
@@ -71,6 +73,10 @@ def validate_tag_key(key: str) -> None:
 
 def validate_tag_value(key: str, value: str) -> None:
     """Refuse a tag value that breaks Glacier's rules, saying what is wrong."""
+    if not isinstance(value, str):  # e.g. {"Tags": {"k": null}}
+        raise InvalidParameterValueException(
+            f"Invalid value for tag {key!r}: {value!r}. A tag value is a string (it may be empty)."
+        )
     if len(value) > MAX_VALUE_LENGTH:
         raise InvalidParameterValueException(
             f"Invalid value for tag {key!r}: the value is {len(value)} characters long. Tag "

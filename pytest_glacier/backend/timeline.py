@@ -3,8 +3,10 @@
 Nothing in the mock runs in the background. Instead, each source of timed events (the daily
 inventory, job completion, lock expiry, ...) says when its next event is due, and
 :meth:`Backend.catch_up` fires every due event in time order before a request is served and
-whenever a test moves the clock. The same events are written to a :class:`Timeline` so that a
-failing test can show what happened in simulated time.
+whenever a test moves the clock. Code that creates a timed event also calls
+:meth:`Backend.schedule` with its time, so that catching up costs one comparison until then.
+The same events are written to a :class:`Timeline` so that a failing test can show what happened
+in simulated time.
 """
 
 from __future__ import annotations

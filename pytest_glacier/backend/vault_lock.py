@@ -162,6 +162,7 @@ def initiate_vault_lock(
     assert text is not None  # validate_policy_document refuses a missing policy
     now = glacier.now()
     vault.lock = VaultLock(ids.lock_id(), text, IN_PROGRESS, now)
+    glacier.schedule(vault.lock.expiration_date)
     glacier.timeline.add(
         now,
         f"vault lock {vault.lock.lock_id} initiated on vault {vault.name} (InProgress; expires "

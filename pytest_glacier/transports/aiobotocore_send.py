@@ -95,7 +95,7 @@ class AiobotocoreTransport:
             if handler is None or not is_glacier_url(request.url):
                 return await original(endpoint, request)
             response = handler(to_http_request(request))
-            headers = dict(response.headers.items())
+            headers = dict(response.headers.pairs())
             raw = AsyncResponseStream(request.url, response)
             return response_class(request.url, response.status, headers, raw)
 

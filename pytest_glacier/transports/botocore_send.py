@@ -19,7 +19,6 @@ with an ``Endpoint`` class that has ``_send``. Stopping puts back exactly what w
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import botocore.endpoint  # noqa: F401 (so the canonical copy is loaded, hence patched)
 
 from pytest_glacier.transports.hosts import is_glacier_url
+from pytest_glacier.transports.loaded import loaded_copies
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 
 if TYPE_CHECKING:
@@ -89,9 +89,7 @@ class _BotocoreCopy:
 def _botocore_copies() -> list[_BotocoreCopy]:
     """Every distinct botocore currently imported (the canonical one and vendored ones)."""
     copies: dict[int, _BotocoreCopy] = {}
-    for name, module in list(sys.modules.items()):
-        if name != _ENDPOINT_MODULE and not name.endswith("." + _ENDPOINT_MODULE):
-            continue
+    for name, module in loaded_copies(_ENDPOINT_MODULE):
         copy = _copy_of(name, module)
         if copy is not None:
             copies.setdefault(id(copy.endpoint_class), copy)
@@ -154,10 +152,26 @@ class _SendPatch:
 
 def to_http_request(request: Any) -> HttpRequest:
     """An ``AWSPreparedRequest`` as an :class:`HttpRequest` (the body read in full)."""
-    headers = Headers((name, header_text(value)) for name, value in request.headers.items())
+    headers = Headers(
+        (name, value if isinstance(value, str) else header_text(value))
+        for name, value in _header_items(request.headers)
+    )
     return HttpRequest(
         method=request.method, url=request.url, headers=headers, body=read_body(request.body)
     )
+
+
+def _header_items(headers: Any) -> Iterable[tuple[str, Any]]:
+    """The ``(name, value)`` pairs of a prepared request's ``HeadersDict``.
+
+    ``HeadersDict`` looks every header up through a Python-level key object, which makes its
+    ``items()`` cost several times the rest of the conversion; the dict behind it (keys whose
+    ``str()`` is the name as given) is read directly when it is there, else ``items()`` is.
+    """
+    raw = getattr(headers, "_dict", None)
+    if type(raw) is dict:
+        return [(str(key), value) for key, value in raw.items()]
+    return list(headers.items())
 
 
 def header_text(value: str | bytes) -> str:
@@ -218,8 +232,21 @@ def _position(stream: Any) -> int | None:
 
 def to_aws_response(response_class: type, url: str, response: HttpResponse) -> Any:
     """An :class:`HttpResponse` as an ``AWSResponse`` of the given botocore copy."""
-    headers = dict(response.headers.items())
+    headers = dict(response.headers.pairs())
     return response_class(url, response.status, headers, ResponseStream(response.body))
+
+
+def _as_bytes(piece: bytes | memoryview) -> bytes:
+    """``piece`` as bytes: a view of a whole stored part is that part, any other view a copy.
+
+    Copying happens only here, at the edge, and not at all when a read asks for whole parts.
+    """
+    if isinstance(piece, bytes):
+        return piece
+    whole = piece.obj
+    if type(whole) is bytes and piece.nbytes == len(whole):
+        return whole
+    return bytes(piece)
 
 
 class ResponseStream:
@@ -241,7 +268,7 @@ class ResponseStream:
         """Yield the rest of the body: in the chunks it was made of, or of at most ``amt``."""
         del decode_content  # urllib3's signature; the body is never content-encoded
         while chunk := self._next_chunk(amt or None):
-            yield bytes(chunk)  # a no-op for bytes; a stored part's memoryview is copied here
+            yield _as_bytes(chunk)
 
     def read(self, amt: int | None = None) -> bytes:
         """Up to ``amt`` bytes (all that is left when ``amt`` is ``None`` or negative)."""
@@ -253,8 +280,7 @@ class ResponseStream:
                 break
             pieces.append(piece)
             wanted = None if wanted is None else wanted - len(piece)
-        # bytes() is a no-op for bytes; a view of a stored part is copied only here, at the edge.
-        return bytes(pieces[0]) if len(pieces) == 1 else b"".join(pieces)
+        return _as_bytes(pieces[0]) if len(pieces) == 1 else b"".join(pieces)
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
         data = self.read(len(buffer))

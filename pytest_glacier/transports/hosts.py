@@ -14,11 +14,12 @@ when its host has one of these shapes.
 
 The check runs on every intercepted request, before any conversion, so it is a single match of a
 precompiled regular expression (one host pattern, compiled once for a bare host and once anchored
-at the start of an absolute URL).
+at the start of an absolute URL), and its answer for a URL is kept.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["GLACIER_URL_PATTERN", "is_glacier_host", "is_glacier_url"]
@@ -55,8 +56,10 @@ GLACIER_URL_PATTERN = re.compile(
 _HOST_PATTERN = re.compile(_HOST, re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)
 def is_glacier_url(url: str) -> bool:
     """Whether ``url`` (absolute, ``http`` or ``https``) is addressed to a Glacier endpoint."""
+    # Cached: one request is checked several times (send, retry, moto), and the same URLs recur.
     return GLACIER_URL_PATTERN.match(url) is not None
 
 

@@ -15,11 +15,11 @@ of the test module, as usual, not inside the test after the mock started.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pytest_glacier.transports.hosts import is_glacier_url
+from pytest_glacier.transports.loaded import loaded_copies
 
 if TYPE_CHECKING:
     from pytest_glacier.transports import Handler
@@ -30,11 +30,10 @@ _MISSING = object()
 
 def _stubber_classes() -> list[type]:
     classes: dict[int, type] = {}
-    for name, module in list(sys.modules.items()):
-        if name == _STUBBER_MODULE or name.endswith("." + _STUBBER_MODULE):
-            cls = getattr(module, "BotocoreStubber", None)
-            if isinstance(cls, type) and callable(getattr(cls, "__call__", None)):  # noqa: B004
-                classes.setdefault(id(cls), cls)
+    for _name, module in loaded_copies(_STUBBER_MODULE):
+        cls = getattr(module, "BotocoreStubber", None)
+        if isinstance(cls, type) and callable(getattr(cls, "__call__", None)):  # noqa: B004
+            classes.setdefault(id(cls), cls)
     return list(classes.values())
 
 

@@ -75,6 +75,11 @@ class RequestsTransport:
             mock.add_callback(
                 method, GLACIER_URL_PATTERN, callback=self._respond, content_type=None
             )
+        # Any other method (TRACE, or one made up) to a Glacier URL is the mock's to answer
+        # too: passed through, it would reach the network.
+        mock.add(
+            _OtherMethodCallback("OTHER", GLACIER_URL_PATTERN, self._respond, content_type=None)
+        )
         self._hook = _OnRequestHook.install(mock)
         mock.start()
         self._mock = mock
@@ -94,6 +99,17 @@ class RequestsTransport:
         if handler is None:  # a request racing with stop()
             raise RequestsConnectionError("pytest-glacier's Glacier mock has stopped")
         return to_callback_result(handler(to_http_request(request)), request.method)
+
+
+class _OtherMethodCallback(responses.CallbackResponse):
+    """A callback for Glacier URLs requested with a method none of ``_METHODS`` is."""
+
+    def matches(self, request: PreparedRequest) -> tuple[bool, str]:
+        if request.method in _METHODS:
+            return False, "Method is served by another callback"
+        if not is_glacier_url(str(request.url or "")):
+            return False, "URL does not match"
+        return True, ""
 
 
 class _OnRequestHook:

@@ -30,9 +30,12 @@ import re
 import socket
 import socketserver
 import threading
+import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 
@@ -44,7 +47,10 @@ __all__ = ["GlacierServer"]
 logger = logging.getLogger("pytest_glacier.server")
 
 _READ_SIZE = 1 << 20  # bodies are read in pieces: a bogus Content-Length allocates nothing
-_MAX_LINE = 65536  # chunk-size and trailer lines
+_LINGER_SECONDS = 1.0  # how long a closing connection drains what the client still sends
+_LINGER_BYTES = 16 << 20
+_MAX_LINE = 65536  # request, chunk-size and trailer lines
+_MAX_EMPTY_LINES = 16  # skipped before a request line
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 _HOST_HEADER = re.compile(r"[A-Za-z0-9._~\-]+(?::[0-9]*)?|\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
 _NO_BODY_STATUSES = frozenset({204, 304})
@@ -198,6 +204,30 @@ class _HTTPServer(socketserver.ThreadingMixIn, HTTPServer):
             with contextlib.suppress(OSError):  # already closed by the client or its thread
                 connection.shutdown(socket.SHUT_RDWR)
 
+    def shutdown_request(self, request: Any) -> None:
+        """Close a connection gracefully ("lingering close"), never with a reset.
+
+        Closing a socket that still has unread input makes the kernel send a reset, which can
+        destroy answers already written but not yet received (a client that pipelined a request
+        after one that was refused). So: send FIN first, drain the input briefly, then close.
+        """
+        try:
+            request.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + _LINGER_SECONDS
+            drained = 0
+            while drained < _LINGER_BYTES:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                request.settimeout(remaining)
+                piece = request.recv(65536)
+                if not piece:
+                    break
+                drained += len(piece)
+        except OSError:  # timeouts included: the client neither sent more nor closed
+            pass
+        self.close_request(request)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # socketserver prints the traceback to stderr by default; one bad connection is not news.
         logger.debug("error on a connection from %s", client_address, exc_info=True)
@@ -207,10 +237,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     """One connection: parse each request, ask the handler, write the answer."""
 
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.1"  # so that even a garbled request line gets a status line
     disable_nagle_algorithm = True  # headers and body go out as separate writes
     server_version = "pytest-glacier"
     sys_version = ""
     server: _HTTPServer
+    raw_requestline: bytes
 
     def setup(self) -> None:
         super().setup()
@@ -241,7 +273,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._write(_error(503, "ServiceUnavailableException", NO_MOCK_MESSAGE, "Server"))
             return
         try:
-            response = handler(self._to_http_request(body))
+            request = self._to_http_request(body)
+        except ValueError as problem:  # an absolute-form target that is not a URL
+            self._write(_error(400, "BadRequest", f"Invalid request target: {problem}", "Client"))
+            return
+        try:
+            response = handler(request)
         except Exception as bug:  # the service answers its own bugs; this is a last resort
             logger.exception("the Glacier handler raised")
             message = f"pytest-glacier server error: {type(bug).__name__}: {bug}"
@@ -251,12 +288,47 @@ class _RequestHandler(BaseHTTPRequestHandler):
     # http.server calls do_<METHOD>; Glacier's router decides what each method may do.
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve  # noqa: N815
 
+    def parse_request(self) -> bool:
+        self.command, self.request_version = "", self.default_request_version  # for send_error
+        # RFC 9112 §2.2: empty lines before a request line are ignored, not a reason to hang up.
+        for _ in range(_MAX_EMPTY_LINES):
+            if self.raw_requestline.strip() or not self.raw_requestline:
+                break
+            self.raw_requestline = self.rfile.readline(_MAX_LINE + 1)
+        if len(self.raw_requestline) > _MAX_LINE:
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+            return False
+        line = str(self.raw_requestline, "iso-8859-1")
+        if line.strip("\r\n") and not line.split():  # only bytes str.split() takes for spaces
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request syntax ({line[:40]!r})")
+            return False
+        return super().parse_request()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals, answered as Glacier would: JSON, never an HTML page.
+
+        A method without a ``do_`` method (501 in http.server) goes to the router like any
+        other, which answers the 404 of a request no operation serves. Everything else
+        http.server refuses (a request line, header block or version it cannot parse) is a
+        400 ``BadRequest``, and the connection is closed.
+        """
+        if code == HTTPStatus.NOT_IMPLEMENTED and self.command:
+            self._serve()
+            return
+        self.close_connection = True
+        reason = message or self.responses.get(code, ("",))[0]
+        self._write(
+            _error(400, "BadRequest", f"Malformed HTTP request ({code}: {reason}).", "Client")
+        )
+
     # -- request: HTTP -> canonical -------------------------------------------------------------
 
     def _to_http_request(self, body: bytes) -> HttpRequest:
         target = self.path
         if not target.lower().startswith(("http://", "https://")):  # origin-form (the usual)
             target = f"http://{self._authority()}{target if target.startswith('/') else '/'}"
+        else:
+            urlsplit(target)  # ValueError for what is no URL (e.g. "http://[::1")
         return HttpRequest(
             method=self.command,
             url=target,
@@ -282,8 +354,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if len(lengths) > 1:
             raise _BadBody(f"conflicting Content-Length headers: {sorted(lengths)}")
         (text,) = lengths
-        if not text.isdigit():
-            raise _BadBody(f"invalid Content-Length: {text!r}")
+        # ASCII digits only ("²".isdigit() is true), and few enough for int() to convert.
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+            raise _BadBody(f"invalid Content-Length: {text[:40]!r}")
         return self._read_exactly(int(text))
 
     def _read_exactly(self, length: int) -> bytes:
@@ -326,6 +399,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     # -- response: canonical -> HTTP ------------------------------------------------------------
 
     def _write(self, response: HttpResponse) -> None:
+        if self.request_version == "HTTP/0.9":
+            # An HTTP/0.9 answer has no status line: answer as HTTP/1.0 instead (and close).
+            self.request_version = "HTTP/1.0"
         try:
             self.send_response_only(response.status)
             for name, value in response.headers.items():

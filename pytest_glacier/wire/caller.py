@@ -14,6 +14,7 @@ region of each request. Reading them verifies nothing (``signature.py`` does, wh
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -37,43 +38,42 @@ class Caller:
     presigned: bool
 
 
-@dataclass(frozen=True)
-class _Scope:
-    access_key_id: str
-    region: str
-
-
 def caller_of(request: HttpRequest) -> Caller:
     """The :class:`Caller` of ``request`` (never fails: unsigned requests get the defaults)."""
-    scope = _scope_from_header(request.headers.get("Authorization", ""))
-    query = request.query if "?" in request.url else []  # skip parsing when there is none
-    presigned = any(key in _PRESIGN_KEYS for key, _ in query)
-    if scope is None:
-        scope = _scope_from_query(query)
-    if scope is not None:
-        return Caller(scope.region, scope.access_key_id, presigned)
+    query = request.query
+    presigned = any(key in _PRESIGN_KEYS for key, _ in query) if query else False
+    caller = _signed_by(_credential_in_header(request.headers.get("Authorization", "")), presigned)
+    if caller is None and query:
+        caller = _signed_by(_credential_in_query(query), presigned)
+    if caller is not None:
+        return caller
     return Caller(_region_from_host(request.host) or DEFAULT_REGION, None, presigned)
 
 
-def _scope_from_header(authorization: str) -> _Scope | None:
+def _credential_in_header(authorization: str) -> str | None:
     if not authorization.startswith("AWS4-"):
         return None
     found = _SCOPE_IN_HEADER.search(authorization)
-    return _parse_scope(found.group(1)) if found else None
+    return found.group(1) if found else None
 
 
-def _scope_from_query(query: list[tuple[str, str]]) -> _Scope | None:
-    credential = next((value for key, value in query if key == "X-Amz-Credential"), None)
-    return _parse_scope(credential) if credential else None
+def _credential_in_query(query: list[tuple[str, str]]) -> str | None:
+    return next((value for key, value in query if key == "X-Amz-Credential"), None)
 
 
-def _parse_scope(credential: str) -> _Scope | None:
+def _signed_by(credential: str | None, presigned: bool) -> Caller | None:
+    return _caller_with_scope(credential, presigned) if credential else None
+
+
+@functools.lru_cache(maxsize=256)
+def _caller_with_scope(credential: str, presigned: bool) -> Caller | None:
+    # The scope is the same for every request of a client on one day: parsed once.
     # AKID/date/region/service/aws4_request; split from the right so the scope is found even
     # if an access key ever contained a "/".
     parts = credential.rsplit("/", 4)
     if len(parts) != 5 or not parts[0] or not parts[2]:
         return None
-    return _Scope(access_key_id=parts[0], region=parts[2])
+    return Caller(region=parts[2], access_key_id=parts[0], presigned=presigned)
 
 
 def _region_from_host(host: str) -> str | None:

@@ -216,6 +216,13 @@ def _map(shape: Shape, value: Any, where: str) -> dict[str, Any]:
 def _string(shape: Shape, value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise _wrong_type(where, "a JSON string", value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # "\ud800": valid JSON syntax, but no Unicode text
+        raise SerializationException(
+            f"Expected Unicode text for {where}, received a string with a lone surrogate "
+            f"escape: {value[:80]!r}."
+        ) from None
     return value
 
 

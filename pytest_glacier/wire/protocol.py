@@ -38,6 +38,8 @@ class Decoded:
     caller: Caller
     payload_sha256: bytes | None = None
     """The body's SHA-256 when ``x-amz-content-sha256`` was checked (uploads only)."""
+    payload_chunk_digests: tuple[bytes, ...] | None = None
+    """With it, the SHA-256 of each 1 MiB chunk of the body (its tree hash's leaves)."""
 
 
 def decode(request: HttpRequest) -> Decoded:
@@ -48,7 +50,10 @@ def decode(request: HttpRequest) -> Decoded:
     if VERSION_HEADER not in request.headers and not caller.presigned:
         raise MissingParameterValueException("Required parameter missing: API version")
     params = parse_request(request, operation, labels)
-    return Decoded(operation, params, caller, check_payload_hash(request, operation.name))
+    hashes = check_payload_hash(request, operation.name)
+    if hashes is None:
+        return Decoded(operation, params, caller)
+    return Decoded(operation, params, caller, hashes.sha256, hashes.chunk_digests)
 
 
 def encode_result(

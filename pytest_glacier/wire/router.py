@@ -124,11 +124,21 @@ def route(
     Raises :class:`ResourceNotFoundException` (404) when no operation matches, with a message
     that says what was received and, when the path exists, what it accepts.
     """
+    operation, labels = _route(method, raw_path, tuple(query_pairs))
+    return operation, dict(labels)
+
+
+@functools.lru_cache(maxsize=1024)
+def _route(
+    method: str, raw_path: str, query_pairs: tuple[tuple[str, str], ...]
+) -> tuple[OperationModel, tuple[tuple[str, str], ...]]:
+    # A pure function of the request line, asked again and again for the same few paths in a
+    # test: the answers for the paths seen last are kept (a miss raises, and is not kept).
     method = method.upper()
     segments = _split(raw_path)
     for candidate in routing_table().by_method.get((method, len(segments)), ()):
         if candidate.matches_path(segments) and candidate.matches_query(query_pairs):
-            return candidate.operation, candidate.label_values(segments)
+            return candidate.operation, tuple(candidate.label_values(segments).items())
     raise _no_match(method, raw_path, segments, query_pairs)
 
 

@@ -25,7 +25,9 @@ back unchanged and which cannot fail on text that is not valid UTF-8).
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import math
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -49,13 +51,13 @@ def serialize_result(
     """The success response of ``operation`` for the backend's ``output`` dict."""
     shape = operation.output_shape
     _check_members(shape, output, operation.name)
-    plan = layout(shape)
+    plan = layout(shape)  # cached per shape, as everything else read from the model here
     headers = _common_headers(request_id, date)
     for member in plan.header:
         value = output.get(member.name)
         if value is not None:
             headers[member.wire] = header_text(value)
-    body, content_type = _body(plan, output)
+    body, content_type = _body(shape, plan, output)
     if content_type is not None and "Content-Type" not in headers:
         headers["Content-Type"] = content_type
     response = HttpResponse(_status(operation, plan, output), headers, body)
@@ -89,7 +91,13 @@ def http_date(date: datetime) -> str:
     """``date`` as an RFC 1123 HTTP date (``Wed, 10 Feb 2017 12:00:00 GMT``)."""
     if date.tzinfo is None:
         raise ValueError(f"the response date must be timezone-aware, got {date!r}")
-    return format_datetime(date.astimezone(timezone.utc), usegmt=True)
+    return _http_date_of_second(math.floor(date.timestamp()))
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date_of_second(seconds: int) -> str:
+    # One formatting per second of time however many responses carry it.
+    return format_datetime(datetime.fromtimestamp(seconds, timezone.utc), usegmt=True)
 
 
 def header_text(value: Any) -> str:
@@ -104,12 +112,18 @@ def header_text(value: Any) -> str:
 # -- body --------------------------------------------------------------------------------------
 
 
-def _body(plan: Layout, output: Mapping[str, Any]) -> tuple[Body, str | None]:
+def _body(
+    output_shape: StructureShape | None, plan: Layout, output: Mapping[str, Any]
+) -> tuple[Body, str | None]:
     """The body and its content type (``None``: the response has no body content)."""
     if plan.payload is not None:
         return _payload(plan.payload, output.get(plan.payload.name))
-    if plan.body:
-        document = {m.wire: to_json(m.shape, output[m.name]) for m in plan.body if m.name in output}
+    if plan.body and output_shape is not None:
+        document = {
+            wire: value if convert is None or value is None else convert(shape, value)
+            for name, wire, shape, convert in _converters(output_shape, body_only=True)
+            if (value := output.get(name, _ABSENT)) is not _ABSENT
+        }
         return _dump(document), JSON_CONTENT_TYPE
     return b"", None
 
@@ -127,8 +141,11 @@ def _payload(member: Member, value: Any) -> tuple[Body, str | None]:
     return _dump(to_json(member.shape, value)), JSON_CONTENT_TYPE
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one for all: json.dumps makes one per call
+
+
 def _dump(document: Any) -> bytes:
-    return json.dumps(document, separators=(",", ":")).encode("ascii")
+    return _ENCODER.encode(document).encode("ascii")
 
 
 # -- JSON values, by shape type ------------------------------------------------------------------
@@ -145,7 +162,11 @@ def to_json(shape: Shape, value: Any) -> Any:
 def _structure(shape: Shape, value: Any) -> dict[str, Any]:
     structure = cast("StructureShape", shape)
     _check_members(structure, value, structure.name)
-    return {m.wire: to_json(m.shape, value[m.name]) for m in members(structure) if m.name in value}
+    return {
+        wire: item if convert is None or item is None else convert(member_shape, item)
+        for name, wire, member_shape, convert in _converters(structure, body_only=False)
+        if (item := value.get(name, _ABSENT)) is not _ABSENT
+    }
 
 
 def _list(shape: Shape, value: Any) -> list[Any]:
@@ -180,10 +201,32 @@ _TO_JSON: dict[str, Callable[[Shape, Any], Any]] = {
 }
 
 
+_ABSENT = object()
+
+Converter = Callable[[Shape, Any], Any]
+
+
+@functools.lru_cache(maxsize=1024)
+def _converters(
+    shape: StructureShape, *, body_only: bool
+) -> tuple[tuple[str, str, Shape, Converter | None], ...]:
+    """Name, wire name, shape and converter (None: JSON as it is) of each member of ``shape``
+    (only those of its JSON body, when ``body_only``)."""
+    chosen = layout(shape).body if body_only else members(shape)
+    return tuple((m.name, m.wire, m.shape, _TO_JSON.get(m.shape.type_name)) for m in chosen)
+
+
+@functools.lru_cache(maxsize=1024)
+def _member_names(shape: StructureShape | None) -> frozenset[str]:
+    return frozenset(shape.members) if shape is not None else frozenset()
+
+
 def _check_members(shape: StructureShape | None, value: Mapping[str, Any], where: str) -> None:
     # Backend outputs are keyed by member names; a stray key is a typo that would otherwise
     # vanish silently from the response.
-    known = shape.members.keys() if shape is not None else set()
+    known = _member_names(shape)
+    if value.keys() <= known:
+        return
     unknown = value.keys() - known
     if unknown:
         raise ValueError(

@@ -39,6 +39,7 @@ from pytest_glacier.backend.errors import (
     MissingAuthenticationTokenException,
     UnrecognizedClientException,
 )
+from pytest_glacier.backend.numeric_text import parse_long
 from pytest_glacier.wire.http import HttpRequest
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -185,7 +186,7 @@ def _from_query(query: Mapping[str, str]) -> _Signed:
             f"Unsupported X-Amz-Algorithm {query['X-Amz-Algorithm']!r}: use {ALGORITHM}."
         )
     expires_text = query.get("X-Amz-Expires")
-    expires = int(expires_text) if expires_text and expires_text.isdigit() else None
+    expires = parse_long(expires_text) if expires_text else None
     return _scoped(
         credential=query["X-Amz-Credential"],
         signed_headers=query["X-Amz-SignedHeaders"],
@@ -233,10 +234,10 @@ def _header_timestamp(request: HttpRequest) -> str | None:
     if not date:
         return None
     try:
-        when = parsedate_to_datetime(date)
-    except (TypeError, ValueError):
+        when = parsedate_to_datetime(date).astimezone(timezone.utc)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an offset past year 9999
         return None
-    return when.astimezone(timezone.utc).strftime(SIGV4_TIMESTAMP)
+    return when.strftime(SIGV4_TIMESTAMP)
 
 
 def _check_not_expired(signed: _Signed, now: datetime) -> None:
@@ -250,7 +251,10 @@ def _check_not_expired(signed: _Signed, now: datetime) -> None:
             f"{signed.timestamp!r}."
         ) from None
     assert signed.expires is not None
-    until = signed_at + timedelta(seconds=signed.expires)
+    try:
+        until = signed_at + timedelta(seconds=signed.expires)
+    except OverflowError:
+        return  # valid until after the year 9999
     if now > until:
         raise InvalidSignatureException(
             f"Signature expired: {until.strftime(SIGV4_TIMESTAMP)} is now earlier than "

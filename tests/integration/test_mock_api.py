@@ -20,6 +20,24 @@ def test_now_is_aware_utc(glacier_mock: GlacierMock) -> None:
     assert abs(now - datetime.now(timezone.utc)) < timedelta(seconds=5)
 
 
+def test_time_is_real_until_the_test_moves_it(glacier_mock: GlacierMock, glacier: Any) -> None:
+    import freezegun.api
+
+    # Entering the mock starts no freezer (which would patch every loaded module)...
+    assert freezegun.api.freeze_factories == []
+    glacier.create_vault(vaultName="v")
+    created = glacier.describe_vault(vaultName="v")["CreationDate"]
+    assert abs(glacier_mock.now() - datetime.now(timezone.utc)) < timedelta(seconds=1)
+
+    # ...the first move starts one, and the code under test sees the same time as the mock.
+    moved = glacier_mock.advance(days=2)
+    assert len(freezegun.api.freeze_factories) == 1
+    assert abs(datetime.now(timezone.utc) - moved) < timedelta(seconds=1)
+    assert abs(glacier_mock.now() - datetime.now(timezone.utc)) < timedelta(seconds=1)
+    assert glacier.describe_vault(vaultName="v")["CreationDate"] == created
+    assert glacier_mock.now() - real_now() > timedelta(days=2) - timedelta(seconds=1)
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "expected"),
     [

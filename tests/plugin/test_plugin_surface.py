@@ -186,6 +186,47 @@ def test_importing_the_package_does_not_import_pytest() -> None:
     assert output.strip() == "False"
 
 
+def test_loading_the_plugin_imports_neither_the_mock_nor_botocore() -> None:
+    # pytest start-up with the plugin installed costs next to nothing until a mock starts.
+    code = (
+        "import sys, pytest_glacier.plugin; "
+        "print(sorted(m for m in ('botocore', 'freezegun', 'responses', 'pytest_glacier.mock') "
+        "if m in sys.modules))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert output.strip() == "[]"
+
+
+def test_tests_without_a_mock_never_import_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import sys
+
+def test_fails():
+    assert False
+
+def test_then_nothing_imported_botocore():
+    assert "pytest_glacier.mock" not in sys.modules
+    assert "botocore" not in sys.modules
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+
+
+def test_the_package_exports_every_name_lazily() -> None:
+    import pytest_glacier
+
+    for name in pytest_glacier.__all__:
+        assert getattr(pytest_glacier, name).__name__ == name
+        assert name in dir(pytest_glacier)
+    missing = "no_such_name"
+    with pytest.raises(AttributeError, match=missing):
+        getattr(pytest_glacier, missing)
+
+
 def test_pytest_durations_stay_real_time(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

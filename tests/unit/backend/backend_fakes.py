@@ -55,7 +55,10 @@ class Harness:
     def call(self, operation: str, ctx: RequestContext = CTX, /, **params: Any) -> Output:
         """Run ``operation``; ``account_id`` defaults to ``"-"`` (the caller's own account)."""
         params.setdefault("account_id", "-")
-        return self.backend.dispatch(operation, ctx, params)
+        try:
+            return self.backend.dispatch(operation, ctx, params)
+        finally:
+            check_schedule(self.backend)
 
     def create_vault(self, name: str = "vault", ctx: RequestContext = CTX) -> str:
         self.call("CreateVault", ctx, vault_name=name)
@@ -65,6 +68,26 @@ class Harness:
         """Move the clock and fire what fell due, as the real clock's ``advance`` does."""
         self.clock.set(when)
         self.backend.catch_up()
+        check_schedule(self.backend)
 
     def advance(self, delta: timedelta) -> None:
         self.move_to(self.clock.now() + delta)
+
+
+def check_schedule(backend: Backend) -> None:
+    """Every timed event an event source knows of was passed to ``Backend.schedule``.
+
+    ``catch_up`` asks the event sources only once the earliest scheduled time has come; an event
+    created without scheduling it would never fire. Checked after every call of every backend
+    unit test.
+    """
+    with backend.lock:
+        due = [
+            at
+            for source in backend._event_sources
+            if (at := source.next_due(backend, backend._caught_up_to)) is not None
+        ]
+        if due:
+            scheduled = backend._next_event_at
+            assert scheduled is not None, f"events due at {due} were never scheduled"
+            assert scheduled <= min(due), f"scheduled {scheduled}, but an event is due {min(due)}"

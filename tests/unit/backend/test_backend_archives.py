@@ -19,7 +19,7 @@ from pytest_glacier.backend.errors import (
     MissingParameterValueException,
     ResourceNotFoundException,
 )
-from pytest_glacier.backend.treehash import MIB, chunk_digests, tree_hash
+from pytest_glacier.backend.treehash import MIB, chunk_digests, combine, tree_hash
 from pytest_glacier.backend.vaults import Vault
 
 
@@ -85,6 +85,21 @@ def test_a_known_payload_sha256_is_used_instead_of_hashing_again() -> None:
     output = g.call("UploadArchive", ctx, vault_name="vault", body=b"x", checksum=pretend.hex())
 
     assert output["checksum"] == pretend.hex()
+
+
+def test_known_chunk_digests_are_used_instead_of_hashing_again() -> None:
+    g = Harness()
+    g.create_vault()
+    leaves = (b"\x01" * 32, b"\x02" * 32)  # the wire layer vouches for them
+    ctx = RequestContext(
+        CTX.region, CTX.account_id, payload_sha256=b"\x07" * 32, payload_chunk_digests=leaves
+    )
+
+    output = g.call(
+        "UploadArchive", ctx, vault_name="vault", body=b"x", checksum=combine(leaves).hex()
+    )
+
+    assert output["checksum"] == combine(leaves).hex()
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
+import freezegun.api
 import pytest
 from freezegun import freeze_time
 
@@ -33,6 +35,73 @@ def test_advance_moves_the_time_seen_by_code_under_test(clock: Clock) -> None:
     assert timedelta(hours=5) <= new - before < timedelta(hours=5, seconds=1)
     assert abs(datetime.now(timezone.utc) - new) < timedelta(seconds=1)
     assert abs(time.time() - new.timestamp()) < 1
+
+
+def test_runs_on_real_time_without_a_freezer_until_moved(clock: Clock) -> None:
+    # Starting a freezer patches every loaded module: a clock that is never moved never does.
+    assert freezegun.api.freeze_factories == []
+    assert abs(datetime.now(timezone.utc) - clock.now()) < timedelta(seconds=1)
+    assert abs(time.time() - clock.now().timestamp()) < 1
+
+    moved = clock.advance(timedelta(days=3))
+
+    assert len(freezegun.api.freeze_factories) == 1
+    assert abs(clock.now() - moved) < timedelta(seconds=1)
+    assert abs(datetime.now(timezone.utc) - clock.now()) < timedelta(seconds=1)
+    assert abs(time.time() - clock.now().timestamp()) < 1
+    assert clock.now() - real_now() > timedelta(days=3) - timedelta(seconds=1)
+
+
+def test_stopping_an_unmoved_clock_leaves_no_trace() -> None:
+    clock = Clock()
+    clock.start()
+    clock.stop()
+    assert freezegun.api.freeze_factories == []
+    assert type(datetime.now()) is freezegun.api.real_datetime
+
+
+def test_a_start_time_freezes_from_the_start() -> None:
+    clock = Clock(datetime(2030, 5, 6, tzinfo=timezone.utc))
+    clock.start()
+    try:
+        assert len(freezegun.api.freeze_factories) == 1
+        assert datetime.now(timezone.utc).year == 2030
+    finally:
+        clock.stop()
+    assert freezegun.api.freeze_factories == []
+
+
+def test_threads_moving_time_at_once_start_one_freezer_and_lose_no_step() -> None:
+    clock = Clock()
+    clock.start()
+    try:
+        before = clock.now()
+        barrier = threading.Barrier(8)
+
+        def move() -> None:
+            barrier.wait()
+            clock.advance(timedelta(hours=1))
+
+        threads = [threading.Thread(target=move) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(freezegun.api.freeze_factories) == 1
+        assert timedelta(hours=8) <= clock.now() - before < timedelta(hours=8, seconds=5)
+    finally:
+        clock.stop()
+    assert freezegun.api.freeze_factories == []
+
+
+def test_moving_a_clock_that_is_not_running_is_an_error() -> None:
+    clock = Clock()
+    with pytest.raises(RuntimeError, match="not running"):
+        clock.advance(timedelta(hours=1))
+    clock.start()
+    clock.stop()
+    with pytest.raises(RuntimeError, match="not running"):
+        clock.advance(timedelta(hours=1))
 
 
 def test_time_keeps_ticking_between_moves(clock: Clock) -> None:

@@ -18,14 +18,19 @@ from typing import Any
 import boto3
 import botocore.endpoint
 import pytest
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.response import StreamingBody
 
 from pytest_glacier.transports import BotocoreTransport, Transport
-from pytest_glacier.transports.botocore_send import ResponseStream, read_body
+from pytest_glacier.transports.botocore_send import (
+    ResponseStream,
+    header_text,
+    read_body,
+    to_http_request,
+)
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 
 Endpoint = botocore.endpoint.Endpoint
@@ -337,6 +342,23 @@ def test_upload_archive_file_reaches_the_handler_exactly(
     assert request.headers["x-amz-archive-description"] == "d"
 
 
+def test_request_headers_are_read_as_botocore_holds_them() -> None:
+    # to_http_request reads HeadersDict's own dict (fast); it must agree with its items().
+    prepared = AWSRequest(
+        "PUT",
+        "https://glacier.us-east-1.amazonaws.com/-/vaults/v",
+        {"X-Amz-Glacier-Version": "2012-06-01", "x-amz-date": "20250101T000000Z"},
+    ).prepare()
+    prepared.headers["X-Amz-Content-SHA256"] = b"abc"  # type: ignore[assignment] # encoded, as sent
+    assert type(prepared.headers).__name__ == "HeadersDict"  # what botocore sends to _send
+
+    converted = to_http_request(prepared)
+
+    expected = [(name, header_text(value)) for name, value in prepared.headers.items()]
+    assert converted.headers.pairs() == expected
+    assert ("X-Amz-Content-SHA256", "abc") in expected
+
+
 def test_read_body_reads_a_file_and_seeks_back_to_where_it_was() -> None:
     stream = io.BytesIO(b"0123456789")
     stream.seek(3)
@@ -449,6 +471,15 @@ def test_server_errors_reach_the_client_as_client_errors(
 
 
 # -- ResponseStream ----------------------------------------------------------------------------
+
+
+def test_reading_whole_stored_parts_hands_them_on_without_copying() -> None:
+    parts = [b"a" * 10, b"b" * 10]
+    stream = ResponseStream(ResponseBody(iter([memoryview(p) for p in parts]), 20))
+    first = stream.read(10)
+    assert first is parts[0]  # the stored bytes object itself
+    assert stream.read(4) == b"bbbb"  # a partial read copies just what it returns
+    assert stream.read() == b"b" * 6
 
 
 def test_response_stream_serves_bytes() -> None:

@@ -8,6 +8,7 @@ import pytest
 from glacier_wire_samples import ENDPOINT
 
 from pytest_glacier.backend.errors import InvalidSignatureException
+from pytest_glacier.backend.treehash import chunk_digests
 from pytest_glacier.wire import Headers, HttpRequest, decode
 
 VERSION = {"x-amz-glacier-version": "2012-06-01"}
@@ -28,6 +29,18 @@ def test_a_matching_hash_passes_and_is_handed_on(method: str, path: str) -> None
     for sent in (SHA, SHA.upper()):
         decoded = decode(request(method, path, **{"X-Amz-Content-SHA256": sent}))
         assert decoded.payload_sha256 == hashlib.sha256(BODY).digest()
+
+
+@pytest.mark.parametrize("size", [1, 1024 * 1024, 3 * 1024 * 1024 + 5])
+def test_the_chunk_digests_are_handed_on_with_it(size: int) -> None:
+    # Computed with the SHA-256 (in a helper thread when large): the backend hashes nothing.
+    body = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    sent = hashlib.sha256(body).hexdigest()
+    decoded = decode(
+        request("POST", "/-/vaults/v/archives", body, **{"x-amz-content-sha256": sent})
+    )
+    assert decoded.payload_sha256 == hashlib.sha256(body).digest()
+    assert decoded.payload_chunk_digests == chunk_digests(body)
 
 
 @pytest.mark.parametrize(("method", "path"), UPLOADS)
