@@ -15,6 +15,7 @@ import pytest_glacier
 # the package's directory, as a regular install would put it on the path.
 PACKAGE_ROOT = Path(pytest_glacier.__file__).resolve().parent.parent
 
+
 def mypy_environment() -> dict[str, str]:
     if "site-packages" in PACKAGE_ROOT.parts:  # a regular install: mypy finds it by itself
         return dict(os.environ)
