@@ -10,7 +10,7 @@ a bounded amount and a longer run needs no code change:
 
 * ``GLACIER_RELIABILITY_PROFILE=long`` selects the ``glacier-reliability-long`` hypothesis
   profile (many more examples and steps) instead of ``glacier-reliability-ci``;
-* ``GLACIER_FUZZ_REQUESTS`` (default 3000) is how many random requests each fuzz test sends;
+* ``GLACIER_FUZZ_REQUESTS`` (default 2000) is how many random requests each fuzz test sends;
 * ``GLACIER_FUZZ_SEED`` (default 0) shifts every fuzz test's random seed.
 """
 
@@ -48,7 +48,7 @@ MOCK_BUG_MARKER = "internal error"
 
 settings.register_profile(
     "glacier-reliability-ci",
-    max_examples=100,
+    max_examples=60,
     stateful_step_count=50,
     deadline=None,
     derandomize=True,
@@ -70,7 +70,7 @@ def hypothesis_profile() -> settings:
 
 
 def fuzz_requests() -> int:
-    return int(os.environ.get("GLACIER_FUZZ_REQUESTS", "3000"))
+    return int(os.environ.get("GLACIER_FUZZ_REQUESTS", "2000"))
 
 
 def fuzz_seed(offset: int) -> int:

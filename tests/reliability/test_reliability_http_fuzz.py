@@ -7,7 +7,7 @@ broken too. Each answer must be a 2xx or a documented Glacier error with its doc
 (GLACIER_SPEC §1.5); a 500 from a bug in the mock fails the test twice over (here, and at the
 ``glacier_mock`` fixture's teardown). After the raw-socket storm the server must still serve.
 
-Bounded in time: the request counts come from ``GLACIER_FUZZ_REQUESTS`` (default 3000 in-process;
+Bounded in time: the request counts come from ``GLACIER_FUZZ_REQUESTS`` (default 2000 in-process;
 the HTTP variants send a fraction of it), every socket has a timeout, and the server's stall
 timeout is short.
 """

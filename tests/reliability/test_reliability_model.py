@@ -20,7 +20,7 @@ hash reported is botocore's ``calculate_tree_hash`` of them), job states only mo
 (InProgress, then Succeeded or Failed, then gone), and every error is one the model predicts,
 with a code and status from GLACIER_SPEC §1.5.
 
-Bounds: the CI profile (``reliability_support``) runs 100 examples of up to 50 steps,
+Bounds: the CI profile (``reliability_support``) runs 60 examples of up to 50 steps,
 derandomized; ``GLACIER_RELIABILITY_PROFILE=long`` runs 500 examples of up to 100 steps.
 """
 
@@ -103,7 +103,8 @@ RULE_OPERATIONS = {
         "GetVaultNotifications",
         "DeleteVaultNotifications",
     },
-    "vault_lock": {"InitiateVaultLock", "CompleteVaultLock", "AbortVaultLock", "GetVaultLock"},
+    "vault_lock_step": {"InitiateVaultLock", "CompleteVaultLock", "AbortVaultLock", "GetVaultLock"},
+    "vault_lock_life": {"InitiateVaultLock", "CompleteVaultLock", "AbortVaultLock", "GetVaultLock"},
     "retrieval_policy": {"SetDataRetrievalPolicy", "GetDataRetrievalPolicy"},
     "capacity": {"PurchaseProvisionedCapacity", "ListProvisionedCapacity"},
 }
@@ -817,12 +818,28 @@ class GlacierModel(ModelState, RuleBasedStateMachine):
             assert (got["SNSTopic"], got["Events"]) == vault.notifications
 
     @precondition(lambda self: self.vaults())
+    @rule(data=st.data())
+    def vault_lock_life(self, data: st.DataObject) -> None:
+        """A vault's lock from none to Locked for good, every transition of GLACIER_SPEC §6.1."""
+        region, name = data.draw(st.sampled_from(self.vaults()))
+        vault = self.vault(region, name)
+        steps = ["initiate", "get", "complete-wrong", "complete", "complete", "get"]
+        steps += ["complete-wrong", "abort", "initiate"]
+        for step in steps:
+            self.vault_lock(region, name, step)
+        assert vault.lock is not None
+        assert vault.lock.state == "Locked"
+
+    @precondition(lambda self: self.vaults())
     @rule(
         data=st.data(),
         action=st.sampled_from(["initiate", "complete", "complete-wrong", "abort", "get"]),
     )
-    def vault_lock(self, data: st.DataObject, action: str) -> None:
+    def vault_lock_step(self, data: st.DataObject, action: str) -> None:
         region, name = data.draw(st.sampled_from(self.vaults()))
+        self.vault_lock(region, name, action)
+
+    def vault_lock(self, region: str, name: str, action: str) -> None:
         vault = self.vault(region, name)
         lock = vault.lock
         if action == "initiate":
