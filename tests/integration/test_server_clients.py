@@ -83,8 +83,8 @@ def test_aws_cli(glacier_server: GlacierServer, glacier_mock: GlacierMock, tmp_p
         sent = aws(
             "upload-multipart-part",
             *vault,
-            "--upload-id",
-            upload_id,
+            # "=" form: Glacier ids may start with "-", which argparse would take for an option.
+            f"--upload-id={upload_id}",
             "--range",
             f"bytes {first}-{last}/*",
             "--body",
@@ -94,8 +94,7 @@ def test_aws_cli(glacier_server: GlacierServer, glacier_mock: GlacierMock, tmp_p
     completed = aws(
         "complete-multipart-upload",
         *vault,
-        "--upload-id",
-        upload_id,
+        f"--upload-id={upload_id}",
         "--archive-size",
         str(len(LARGE)),
         "--checksum",
@@ -104,11 +103,11 @@ def test_aws_cli(glacier_server: GlacierServer, glacier_mock: GlacierMock, tmp_p
 
     job_parameters = {"Type": "archive-retrieval", "ArchiveId": completed["archiveId"]}
     job_id = aws("initiate-job", *vault, "--job-parameters", json.dumps(job_parameters))["jobId"]
-    assert aws("describe-job", *vault, "--job-id", job_id)["StatusCode"] == "InProgress"
+    assert aws("describe-job", *vault, f"--job-id={job_id}")["StatusCode"] == "InProgress"
     assert_retrieved(glacier_mock, job_id)
-    assert aws("describe-job", *vault, "--job-id", job_id)["StatusCode"] == "Succeeded"
+    assert aws("describe-job", *vault, f"--job-id={job_id}")["StatusCode"] == "Succeeded"
     output = tmp_path / "output"
-    got = aws("get-job-output", *vault, "--job-id", job_id, str(output))
+    got = aws("get-job-output", *vault, f"--job-id={job_id}", str(output))
     assert got["status"] == 200
     assert output.read_bytes() == LARGE
 
