@@ -84,20 +84,24 @@ class Archive:
 # -- checks shared with multipart uploads ------------------------------------------------------
 
 
-def check_description(description: str | None) -> None:
-    """An archive description is at most 1,024 printable ASCII characters (GLACIER_SPEC §3)."""
+def check_description(description: str | None, kind: str = "archive") -> None:
+    """A description is at most 1,024 printable ASCII characters (GLACIER_SPEC §3).
+
+    The same rule holds for archive descriptions and job descriptions; ``kind`` names which one
+    in the message.
+    """
     if description is None:
         return
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise InvalidParameterValueException(
-            f"Invalid archive description: it is {len(description)} characters long. An archive "
+            f"Invalid {kind} description: it is {len(description)} characters long. A {kind} "
             f"description is at most {MAX_DESCRIPTION_LENGTH} characters."
         )
     for position, char in enumerate(description):
         if not " " <= char <= "~":
             raise InvalidParameterValueException(
-                f"Invalid archive description: character {char!r} at position {position} is not "
-                f"printable ASCII. An archive description may contain only the characters "
+                f"Invalid {kind} description: character {char!r} at position {position} is not "
+                f"printable ASCII. A {kind} description may contain only the characters "
                 f"0x20 (space) to 0x7E (~)."
             )
 

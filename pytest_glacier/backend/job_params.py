@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_glacier.backend.archives import check_description
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.errors import (
     InvalidParameterValueException,
@@ -33,8 +34,6 @@ STANDARD = "Standard"
 BULK = "Bulk"
 TIERS = (EXPEDITED, STANDARD, BULK)
 
-MAX_DESCRIPTION_LENGTH = 1024
-_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _BYTE_RANGE = re.compile(r"([0-9]+)-([0-9]+)")
 
 
@@ -117,15 +116,7 @@ def _refuse(params: Mapping[str, Any], name: str, job_type: str, valid_for: str)
 
 
 def _description(description: str | None) -> str | None:
-    if description is None:
-        return None
-    if len(description) > MAX_DESCRIPTION_LENGTH or not _PRINTABLE_ASCII.fullmatch(description):
-        raise InvalidParameterValueException(
-            f"Invalid job description: {description[:80]!r}"
-            f"{'...' if len(description) > 80 else ''} ({len(description)} characters). A job "
-            f"description is at most {MAX_DESCRIPTION_LENGTH} printable ASCII characters "
-            f"(0x20-0x7E)."
-        )
+    check_description(description, kind="job")
     return description
 
 
