@@ -32,6 +32,8 @@ class FaultInjector:
 
     def take(self, operation: str) -> GlacierError | None:
         """The error the next ``operation`` request must fail with, if one is pending."""
+        if not self._faults:
+            return None  # the usual case, asked on every request: no lock needed to see it
         with self._lock:
             for fault in self._faults:
                 if fault.operation in ("*", operation):

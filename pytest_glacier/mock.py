@@ -288,7 +288,7 @@ class GlacierMock:
     def reset(self) -> None:
         """Forget all state: vaults, jobs, calls, notifications, injected errors."""
         self._backend.reset()
-        self._service.calls.clear()
+        self._service.clear_calls()
         self._faults.clear()
 
     def failure_report(self) -> str:

@@ -39,13 +39,21 @@ class GlacierService:
         self.faults = faults
         self.signatures = signatures
         """Checks every request's SigV4 signature when ``verify_signatures`` is on."""
-        self.calls: list[Call] = []
+        self._calls = _CallLog()
         self.bugs: list[str] = []
         """Tracebacks of exceptions the mock raised while serving; fail the test at teardown."""
         self._bugs_lock = threading.Lock()
         self._contexts: dict[tuple[str, str | None, bool], RequestContext] = {}
         """The context of each (region, access key, https) seen, for requests without a body
         hash: a context never changes, and most requests come from one client."""
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every request served so far, oldest first (a new list each time)."""
+        return self._calls.snapshot()
+
+    def clear_calls(self) -> None:
+        self._calls.clear()
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -58,7 +66,7 @@ class GlacierService:
         try:
             decoded = self._decode(request)
             ctx = self._context(request, decoded)
-            output = self._run(decoded, ctx)
+            output = self._run(decoded, ctx, now)
             response = encode_result(decoded.operation, output, request_id=request_id(), date=now)
             error: GlacierError | None = None
         except GlacierError as refusal:
@@ -105,12 +113,12 @@ class GlacierService:
             principal_arn=self.backend.settings.principal_for_key(key),
         )
 
-    def _run(self, decoded: Decoded, ctx: RequestContext) -> dict[str, Any]:
+    def _run(self, decoded: Decoded, ctx: RequestContext, now: datetime) -> dict[str, Any]:
         name = decoded.operation.name
         injected = self.faults.take(name)
         if injected is not None:
             raise injected
-        return self.backend.dispatch(name, ctx, _snake_case_params(decoded))
+        return self.backend.dispatch(name, ctx, _snake_case_params(decoded), now=now)
 
     def _record_bug(self, bug: Exception, decoded: Decoded | None) -> GlacierError:
         where = decoded.operation.name if decoded else "a request"
@@ -138,18 +146,63 @@ class GlacierService:
             region = decoded.caller.region
         else:
             operation, params, region = "Unknown", {"method": request.method}, ""
-        self.calls.append(
-            Call(
-                operation=operation,
-                region=region,
-                params=params,
-                status_code=status,
-                error_code=error.code if error else None,
-                error_message=error.message if error else None,
-                account_id=ctx.account_id if ctx else None,
-                at=at,
+        self._calls.add(
+            (
+                operation,
+                region,
+                params,
+                status,
+                error.code if error else None,
+                error.message if error else None,
+                ctx.account_id if ctx else None,
+                at,
             )
         )
+
+
+_CallFields = tuple[str, str, dict[str, Any], int, str | None, str | None, str | None, datetime]
+
+
+class _CallLog:
+    """The calls served, kept as plain tuples and made :class:`Call` objects when read.
+
+    Recording happens on every request and reading only when a test looks, so the cost of
+    building the (frozen) records is paid on the reading side, once per call.
+    """
+
+    def __init__(self) -> None:
+        self._recorded: list[_CallFields] = []
+        self._built: list[Call] = []
+        """``Call`` objects of the first ``len(_built)`` recorded calls."""
+        self._lock = threading.Lock()
+
+    def add(self, fields: _CallFields) -> None:
+        self._recorded.append(fields)  # atomic: no lock on the serving path
+
+    def snapshot(self) -> list[Call]:
+        with self._lock:
+            recorded, built = self._recorded, self._built
+            built.extend(_call(fields) for fields in recorded[len(built) :])
+            return list(built)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._recorded = []
+            self._built = []
+
+
+def _call(fields: _CallFields) -> Call:
+    operation, region, params, status, code, message, account_id, at = fields
+    return Call(
+        operation=operation,
+        region=region,
+        params=params,
+        status_code=status,
+        error_code=code,
+        error_message=message,
+        account_id=account_id,
+        at=at,
+    )
 
 
 def _snake_case_params(decoded: Decoded) -> dict[str, Any]:

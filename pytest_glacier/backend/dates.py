@@ -7,6 +7,7 @@ The backend never reads the system time itself: it asks a :class:`Clock` (the re
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
@@ -29,8 +30,11 @@ def as_utc(when: datetime) -> datetime:
     return when.astimezone(timezone.utc)
 
 
+@functools.lru_cache(maxsize=4096)
 def iso_millis(when: datetime) -> str:
     """The format of JSON body dates: ``2012-03-20T17:03:43.221Z`` (GLACIER_SPEC §1.8)."""
+    # Cached: the same few dates (a vault's creation, a job's) are described again and again.
+    # Equal datetimes are the same instant, hence the same text, whatever their time zone.
     # isoformat() truncates to milliseconds, as Glacier does; "+00:00" becomes "Z".
     return as_utc(when).isoformat(timespec="milliseconds")[:-6] + "Z"
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.dates import Clock, as_utc
 from pytest_glacier.backend.errors import NotImplementedYet
-from pytest_glacier.backend.operations import OPERATIONS, Output, call
+from pytest_glacier.backend.operations import OPERATIONS, Output
 from pytest_glacier.backend.settings import BackendSettings
 from pytest_glacier.backend.state import RegionState
 from pytest_glacier.backend.timeline import EventSource, Timeline
@@ -47,23 +47,31 @@ class Backend:
 
     # -- operations ---------------------------------------------------------------------------
 
-    def dispatch(self, operation: str, ctx: RequestContext, params: dict[str, Any]) -> Output:
+    def dispatch(
+        self,
+        operation: str,
+        ctx: RequestContext,
+        params: dict[str, Any],
+        *,
+        now: datetime | None = None,
+    ) -> Output:
         """Serve one Glacier operation; ``params`` are its input members in snake_case.
 
+        ``now`` is the time the request arrived, when the caller already read the clock.
         Raises a :class:`~pytest_glacier.backend.errors.GlacierError` for every refusal.
         """
         registration = OPERATIONS.get(operation)
         if registration is None:
             raise NotImplementedYet(operation)
-        self.catch_up()
         # Every request is authorized against the vault's policies (backend/access.py) before
         # the operation acts; under the lock, and in the same critical section as a locked
         # handler, so no policy change can slip in between.
         with self.lock:
+            self._catch_up(self.now() if now is None else as_utc(now))
             self._authorize(self, ctx, operation, params)
             if registration.locked:
-                return call(self, registration, ctx, params)
-        return call(self, registration, ctx, params)
+                return registration.handler(self, ctx, **params)
+        return registration.handler(self, ctx, **params)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -119,11 +127,14 @@ class Backend:
         backwards (a test moved freezegun back), nothing fires and nothing is undone.
         """
         with self.lock:
-            now = self.now()
-            next_event_at = self._next_event_at
-            if next_event_at is not None and next_event_at <= now:
-                self._fire_due(now)
-            self._caught_up_to = max(self._caught_up_to, now)
+            self._catch_up(self.now())
+
+    def _catch_up(self, now: datetime) -> None:
+        next_event_at = self._next_event_at
+        if next_event_at is not None and next_event_at <= now:
+            self._fire_due(now)
+        elif now > self._caught_up_to:
+            self._caught_up_to = now
 
     def _fire_due(self, now: datetime) -> None:
         """Fire the due events in time order, then remember when the next one is due."""

@@ -17,11 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from pytest_glacier.backend.context import RequestContext
-    from pytest_glacier.backend.glacier import Backend
+from typing import Any, TypeVar
 
 Output = dict[str, Any]
 Handler = Callable[..., Output]
@@ -49,13 +45,3 @@ def operation(name: str, *, locked: bool = True) -> Callable[[H], H]:
         return handler
 
     return register
-
-
-def call(
-    glacier: Backend, registration: Registration, ctx: RequestContext, params: dict[str, Any]
-) -> Output:
-    """Run one handler with the backend lock held unless it manages locking itself."""
-    if not registration.locked:
-        return registration.handler(glacier, ctx, **params)
-    with glacier.lock:
-        return registration.handler(glacier, ctx, **params)

@@ -152,16 +152,19 @@ class _SendPatch:
 
 def to_http_request(request: Any) -> HttpRequest:
     """An ``AWSPreparedRequest`` as an :class:`HttpRequest` (the body read in full)."""
-    headers = Headers(
-        (name, value if isinstance(value, str) else header_text(value))
-        for name, value in _header_items(request.headers)
-    )
+    items: dict[str, tuple[str, str]] = {}
+    for key, value in _header_items(request.headers):
+        name = str(key)
+        items[name.lower()] = (name, value if type(value) is str else header_text(value))
     return HttpRequest(
-        method=request.method, url=request.url, headers=headers, body=read_body(request.body)
+        method=request.method,
+        url=request.url,
+        headers=Headers.keyed(items),
+        body=read_body(request.body),
     )
 
 
-def _header_items(headers: Any) -> Iterable[tuple[str, Any]]:
+def _header_items(headers: Any) -> Iterable[tuple[Any, Any]]:
     """The ``(name, value)`` pairs of a prepared request's ``HeadersDict``.
 
     ``HeadersDict`` looks every header up through a Python-level key object, which makes its
@@ -170,8 +173,8 @@ def _header_items(headers: Any) -> Iterable[tuple[str, Any]]:
     """
     raw = getattr(headers, "_dict", None)
     if type(raw) is dict:
-        return [(str(key), value) for key, value in raw.items()]
-    return list(headers.items())
+        return raw.items()
+    return headers.items()  # type: ignore[no-any-return]
 
 
 def header_text(value: str | bytes) -> str:

@@ -31,6 +31,16 @@ class Headers(Mapping[str, str]):
             name.lower(): (name, value) for name, value in pairs
         }
 
+    @classmethod
+    def keyed(cls, items: dict[str, tuple[str, str]]) -> Headers:
+        """Headers made from ``{lowercase name: (name as given, value)}``, taken as it is.
+
+        For transports converting many requests: no second pass over the headers.
+        """
+        headers = cls.__new__(cls)
+        headers._items = items
+        return headers
+
     def __setitem__(self, name: str, value: str) -> None:
         self._items[name.lower()] = (name, value)
 

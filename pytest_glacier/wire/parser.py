@@ -187,9 +187,9 @@ def _structure(shape: Shape, value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _wrong_type(where, "a JSON object", value)
     return {
-        m.name: from_json(m.shape, value[m.wire], f"{where}.{m.wire}")
+        m.name: _plain_text(m.shape, item) or from_json(m.shape, item, f"{where}.{m.wire}")
         for m in members(cast("StructureShape", shape))
-        if value.get(m.wire) is not None
+        if (item := value.get(m.wire)) is not None
     }
 
 
@@ -198,7 +198,9 @@ def _list(shape: Shape, value: Any, where: str) -> list[Any]:
         raise _wrong_type(where, "a JSON array", value)
     item_shape = cast("ListShape", shape).member
     return [
-        None if item is None else from_json(item_shape, item, f"{where}[{index}]")
+        None
+        if item is None
+        else _plain_text(item_shape, item) or from_json(item_shape, item, f"{where}[{index}]")
         for index, item in enumerate(value)
     ]
 
@@ -208,9 +210,22 @@ def _map(shape: Shape, value: Any, where: str) -> dict[str, Any]:
         raise _wrong_type(where, "a JSON object", value)
     value_shape = cast("MapShape", shape).value
     return {
-        key: None if item is None else from_json(value_shape, item, f"{where}.{key}")
+        key: None
+        if item is None
+        else _plain_text(value_shape, item) or from_json(value_shape, item, f"{where}.{key}")
         for key, item in value.items()
     }
+
+
+def _plain_text(shape: Shape, value: Any) -> str | None:
+    """``value`` when it is non-empty ASCII text for a string member: valid as it is.
+
+    Most members are such text; taking them here saves spelling out where each one sits in the
+    document, which only an error message needs. Anything else (``None``) is checked in full.
+    """
+    if type(value) is str and value and value.isascii() and shape.type_name == "string":
+        return value
+    return None
 
 
 def _string(shape: Shape, value: Any, where: str) -> str:

@@ -29,6 +29,7 @@ import functools
 import json
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, cast
@@ -37,54 +38,96 @@ from botocore.model import ListShape, MapShape, OperationModel, Shape, Structure
 
 from pytest_glacier.backend.errors import GlacierError
 from pytest_glacier.wire.http import Headers, HttpResponse, ResponseBody
-from pytest_glacier.wire.model import Layout, Member, layout, members
+from pytest_glacier.wire.model import Member, layout, members
 
 JSON_CONTENT_TYPE = "application/json"
 BINARY_CONTENT_TYPE = "application/octet-stream"
 
 Body = bytes | ResponseBody
+Converter = Callable[[Shape, Any], Any]
+BodyMember = tuple[str, str, Shape, Converter | None]
+"""A member of a JSON body: name, wire name, shape, converter (None: JSON as it is)."""
 
 
 def serialize_result(
     operation: OperationModel, output: Mapping[str, Any], *, request_id: str, date: datetime
 ) -> HttpResponse:
     """The success response of ``operation`` for the backend's ``output`` dict."""
-    shape = operation.output_shape
-    _check_members(shape, output, operation.name)
-    plan = layout(shape)  # cached per shape, as everything else read from the model here
+    plan = _output_plan(operation)
+    if not output.keys() <= plan.member_names:
+        _check_members(operation.output_shape, output, operation.name)  # raises, naming them
     headers = _common_headers(request_id, date)
-    for member in plan.header:
-        value = output.get(member.name)
+    for name, wire, key in plan.headers:
+        value = output.get(name)
         if value is not None:
-            headers[member.wire] = header_text(value)
-    body, content_type = _body(shape, plan, output)
-    if content_type is not None and "Content-Type" not in headers:
-        headers["Content-Type"] = content_type
-    response = HttpResponse(_status(operation, plan, output), headers, body)
-    headers["Content-Length"] = str(response.content_length)
-    return response
+            headers[key] = (wire, header_text(value))
+    if plan.payload is not None:
+        body, content_type = _payload(plan.payload, output.get(plan.payload.name))
+    elif plan.body:
+        body, content_type = _dump(_document(plan.body, output)), JSON_CONTENT_TYPE
+    else:
+        body, content_type = b"", None
+    if content_type is not None and "content-type" not in headers:
+        headers["content-type"] = ("Content-Type", content_type)
+    length = body.length if isinstance(body, ResponseBody) else len(body)
+    headers["content-length"] = ("Content-Length", str(length))
+    status = output.get(plan.status) if plan.status is not None else None
+    return HttpResponse(
+        plan.default_status if status is None else int(status), Headers.keyed(headers), body
+    )
+
+
+@dataclass(frozen=True)
+class _OutputPlan:
+    """What :func:`serialize_result` needs of one operation's output, read from the model once.
+
+    Serializing is on every request's path: one lookup of this plan replaces walking the
+    layout, the shape's traits and the converters each time.
+    """
+
+    member_names: frozenset[str]
+    default_status: int
+    """The operation's ``http.responseCode`` (200 unless the model says otherwise)."""
+    status: str | None
+    """The member carrying the status code, when the output has one (GetJobOutput)."""
+    headers: tuple[tuple[str, str, str], ...]
+    """(member name, header name, header name in lower case) of each header member."""
+    payload: Member | None
+    body: tuple[BodyMember, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _output_plan(operation: OperationModel) -> _OutputPlan:
+    shape = operation.output_shape
+    plan = layout(shape)
+    return _OutputPlan(
+        member_names=_member_names(shape),
+        default_status=int(operation.http.get("responseCode", 200)),
+        status=plan.status.name if plan.status is not None else None,
+        headers=tuple((m.name, m.wire, m.wire.lower()) for m in plan.header),
+        payload=plan.payload,
+        body=_converters(shape, body_only=True) if plan.body and shape is not None else (),
+    )
 
 
 def serialize_error(error: GlacierError, *, request_id: str, date: datetime) -> HttpResponse:
     """The error response for ``error``: its status and ``{"code", "message", "type"}``."""
     body = _dump({"code": error.code, "message": error.message, "type": error.fault})
     headers = _common_headers(request_id, date)
-    headers["Content-Type"] = JSON_CONTENT_TYPE
-    headers["Content-Length"] = str(len(body))
-    return HttpResponse(error.status, headers, body)
+    headers["content-type"] = ("Content-Type", JSON_CONTENT_TYPE)
+    headers["content-length"] = ("Content-Length", str(len(body)))
+    return HttpResponse(error.status, Headers.keyed(headers), body)
 
 
 # -- status, headers ---------------------------------------------------------------------------
 
 
-def _status(operation: OperationModel, plan: Layout, output: Mapping[str, Any]) -> int:
-    if plan.status is not None and output.get(plan.status.name) is not None:
-        return int(output[plan.status.name])
-    return int(operation.http.get("responseCode", 200))
-
-
-def _common_headers(request_id: str, date: datetime) -> Headers:
-    return Headers({"x-amzn-RequestId": request_id, "Date": http_date(date)})
+def _common_headers(request_id: str, date: datetime) -> dict[str, tuple[str, str]]:
+    """The headers of every response, keyed as :meth:`Headers.keyed` takes them."""
+    return {
+        "x-amzn-requestid": ("x-amzn-RequestId", request_id),
+        "date": ("Date", http_date(date)),
+    }
 
 
 def http_date(date: datetime) -> str:
@@ -112,20 +155,13 @@ def header_text(value: Any) -> str:
 # -- body --------------------------------------------------------------------------------------
 
 
-def _body(
-    output_shape: StructureShape | None, plan: Layout, output: Mapping[str, Any]
-) -> tuple[Body, str | None]:
-    """The body and its content type (``None``: the response has no body content)."""
-    if plan.payload is not None:
-        return _payload(plan.payload, output.get(plan.payload.name))
-    if plan.body and output_shape is not None:
-        document = {
-            wire: value if convert is None or value is None else convert(shape, value)
-            for name, wire, shape, convert in _converters(output_shape, body_only=True)
-            if (value := output.get(name, _ABSENT)) is not _ABSENT
-        }
-        return _dump(document), JSON_CONTENT_TYPE
-    return b"", None
+def _document(body: tuple[BodyMember, ...], output: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body of an output whose members have no location: the members it carries."""
+    return {
+        wire: value if convert is None or value is None else convert(shape, value)
+        for name, wire, shape, convert in body
+        if (value := output.get(name, _ABSENT)) is not _ABSENT
+    }
 
 
 def _payload(member: Member, value: Any) -> tuple[Body, str | None]:
@@ -141,11 +177,37 @@ def _payload(member: Member, value: Any) -> tuple[Body, str | None]:
     return _dump(to_json(member.shape, value)), JSON_CONTENT_TYPE
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one for all: json.dumps makes one per call
+def _json_encoder() -> Callable[[Any], str]:
+    """Compact, ASCII-only JSON text of a document of plain JSON values.
+
+    ``JSONEncoder.encode`` builds a new C encoder for every document; on CPython the C encoder
+    is made once here and reused (it keeps no state between documents when circular-reference
+    checking is off, which a tree of fresh dicts and lists does not need).
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator (another Python implementation)
+        return json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+    # Arguments: markers, default, encoder, indent, key separator, item separator, sort_keys,
+    # skipkeys, allow_nan.
+    encode = make(
+        None, _not_json, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+
+    def encode_document(document: Any) -> str:
+        return "".join(encode(document, 0))
+
+    return encode_document
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON serializable: {value!r}")
+
+
+_encode_json = _json_encoder()
 
 
 def _dump(document: Any) -> bytes:
-    return _ENCODER.encode(document).encode("ascii")
+    return _encode_json(document).encode("ascii")
 
 
 # -- JSON values, by shape type ------------------------------------------------------------------
@@ -203,13 +265,9 @@ _TO_JSON: dict[str, Callable[[Shape, Any], Any]] = {
 
 _ABSENT = object()
 
-Converter = Callable[[Shape, Any], Any]
-
 
 @functools.lru_cache(maxsize=1024)
-def _converters(
-    shape: StructureShape, *, body_only: bool
-) -> tuple[tuple[str, str, Shape, Converter | None], ...]:
+def _converters(shape: StructureShape, *, body_only: bool) -> tuple[BodyMember, ...]:
     """Name, wire name, shape and converter (None: JSON as it is) of each member of ``shape``
     (only those of its JSON body, when ``body_only``)."""
     chosen = layout(shape).body if body_only else members(shape)
