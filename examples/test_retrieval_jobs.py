@@ -1,50 +1,58 @@
-"""The README's "Retrieval jobs and time": a restore, and code that polls with time.sleep."""
+"""Restoring archives: a whole archive, a byte range of one, and the output in pieces."""
 
 from __future__ import annotations
 
-import time
+import hashlib
 
 import boto3
-import pytest
 
 from pytest_glacier import GlacierMock
 
+MiB = 1024 * 1024
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:restores"
 
-def test_restore(glacier_mock: GlacierMock) -> None:
+
+def test_restore_a_whole_archive(glacier_mock: GlacierMock) -> None:
     client = boto3.client("glacier", region_name="eu-west-1")
     client.create_vault(vaultName="backups")
     archive_id = client.upload_archive(vaultName="backups", body=b"data")["archiveId"]
     job_id = client.initiate_job(
         vaultName="backups",
+        jobParameters={"Type": "archive-retrieval", "ArchiveId": archive_id, "SNSTopic": TOPIC},
+    )["jobId"]
+    assert client.describe_job(vaultName="backups", jobId=job_id)["StatusCode"] == "InProgress"
+
+    glacier_mock.advance(hours=5)  # a Standard retrieval; or: glacier_mock.complete_jobs()
+
+    assert client.get_job_output(vaultName="backups", jobId=job_id)["body"].read() == b"data"
+    [notification] = glacier_mock.notifications  # what Glacier would have published to SNS
+    assert notification.topic_arn == TOPIC
+    assert notification.message["StatusCode"] == "Succeeded"
+
+
+def test_restore_a_range_and_download_it_in_pieces(glacier_mock: GlacierMock) -> None:
+    client = boto3.client("glacier", region_name="eu-west-1")
+    client.create_vault(vaultName="backups")
+    data = bytes(range(256)) * (4 * MiB // 256)  # 4 MiB
+    archive_id = client.upload_archive(vaultName="backups", body=data)["archiveId"]
+
+    # Retrieve the last 2 MiB only: RetrievalByteRange must be megabyte-aligned.
+    job_id = client.initiate_job(
+        vaultName="backups",
         jobParameters={
             "Type": "archive-retrieval",
             "ArchiveId": archive_id,
-            "SNSTopic": "arn:aws:sns:eu-west-1:123456789012:restores",
+            "RetrievalByteRange": f"{2 * MiB}-{4 * MiB - 1}",
+            "Tier": "Bulk",
         },
     )["jobId"]
+    glacier_mock.advance(hours=12)
 
-    glacier_mock.advance(hours=5)  # or: glacier_mock.complete_jobs()
-    assert client.get_job_output(vaultName="backups", jobId=job_id)["body"].read() == b"data"
-    assert glacier_mock.notifications[0].message["StatusCode"] == "Succeeded"
-
-
-def wait_for_job(client: object, vault: str, job_id: str) -> None:
-    """Code under test: poll every ten minutes until the job is done."""
-    describe = getattr(client, "describe_job")  # noqa: B009 (any Glacier client)
-    while describe(vaultName=vault, jobId=job_id)["StatusCode"] == "InProgress":
-        time.sleep(600)
-
-
-@pytest.mark.glacier(sleep_advances=True)
-def test_code_that_polls(glacier_mock: GlacierMock) -> None:
-    client = boto3.client("glacier", region_name="eu-west-1")
-    client.create_vault(vaultName="backups")
-    glacier_mock.take_inventory()
-    job_id = client.initiate_job(
-        vaultName="backups", jobParameters={"Type": "inventory-retrieval"}
-    )["jobId"]
-
-    wait_for_job(client, "backups", job_id)  # four simulated hours, no real waiting
-
-    inventory = client.get_job_output(vaultName="backups", jobId=job_id)["body"].read()
-    assert inventory.startswith(b'{"VaultARN":"arn:aws:glacier:eu-west-1:123456789012:')
+    # Download the job's output 1 MiB at a time: the Range is relative to the output.
+    piece = client.get_job_output(vaultName="backups", jobId=job_id, range=f"bytes=0-{MiB - 1}")
+    assert piece["status"] == 206
+    assert piece["contentRange"] == f"bytes 0-{MiB - 1}/{2 * MiB}"
+    body = piece["body"].read()
+    assert body == data[2 * MiB : 3 * MiB]
+    # A tree-hash-aligned piece comes with its tree hash (of one 1 MiB chunk: its SHA-256).
+    assert piece["checksum"] == hashlib.sha256(body).hexdigest()
