@@ -6,10 +6,10 @@
     http://127.0.0.1:8080
 
 The endpoint URL is printed alone on the first line of standard output, so that a script can
-read it (with ``--port 0``, the default, a free port is picked). Point clients at it with
-``AWS_ENDPOINT_URL_GLACIER`` (or ``--endpoint-url``). State lives in memory until the server
-stops, on SIGINT (Ctrl+C) or SIGTERM; it then exits 0. The server binds to loopback unless
-``--host`` says otherwise.
+read it. The port is 8080 unless ``--port`` says otherwise (``--port 0`` picks a free one).
+Point clients at it with ``AWS_ENDPOINT_URL_GLACIER`` (or ``--endpoint-url``). State lives in
+memory until the server stops, on SIGINT (Ctrl+C) or SIGTERM; it then exits 0. The server binds
+to loopback unless ``--host`` says otherwise.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)"
     )
-    serve.add_argument("--port", type=int, default=0, help="port to bind (default: 0, a free port)")
+    serve.add_argument(
+        "--port", type=int, default=8080, help="port to bind (default: 8080; 0: a free port)"
+    )
     serve.add_argument(
         "--account-id",
         default=DEFAULT_ACCOUNT_ID,

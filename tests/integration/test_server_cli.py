@@ -93,7 +93,7 @@ def test_serves_until_sigint_and_exits_cleanly(serve: type[Served]) -> None:
 
 
 def test_sigterm_stops_it_too_and_options_apply(serve: type[Served]) -> None:
-    served = serve("--account-id", "111122223333", "--inventory", "immediate")
+    served = serve("--port", "0", "--account-id", "111122223333", "--inventory", "immediate")
     client = served.client()
     created = client.create_vault(vaultName="v")
     assert created["location"] == "/111122223333/vaults/v"
@@ -118,7 +118,7 @@ def test_a_port_in_use_is_an_error_not_a_traceback(serve: type[Served]) -> None:
 def test_ipv6_loopback(serve: type[Served]) -> None:
     if not socket.has_ipv6:
         pytest.skip("no IPv6")
-    served = serve("--host", "::1")
+    served = serve("--host", "::1", "--port", "0")
     if not served.endpoint_url:
         code, stderr = served.stop(signal.SIGTERM)
         pytest.skip(f"cannot bind ::1 here: {stderr}")
@@ -146,3 +146,11 @@ def test_usage_errors_come_from_argparse() -> None:
         )
         assert completed.returncode == 2
         assert completed.stderr.startswith("usage: python -m pytest_glacier")
+
+
+def test_the_defaults_are_loopback_and_port_8080() -> None:
+    from pytest_glacier.__main__ import _parser
+
+    args = _parser().parse_args(["serve"])
+
+    assert (args.host, args.port) == ("127.0.0.1", 8080)
