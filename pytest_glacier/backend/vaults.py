@@ -122,8 +122,9 @@ def create_vault(
         creation_date=glacier.now(),
     )
     state.vaults[vault_name] = vault
-    record_creation(glacier, vault)
+    # On the timeline before anything its creation causes (an immediate inventory).
     glacier.timeline.add(vault.creation_date, f"vault {vault_name} created in {state.region}")
+    record_creation(glacier, vault)
     return {"location": location}
 
 

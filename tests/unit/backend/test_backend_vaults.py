@@ -438,3 +438,14 @@ def test_a_deleted_vault_can_be_created_again_fresh() -> None:
     g.advance(timedelta(minutes=1))
     g.create_vault("vault")
     assert describe(g)["CreationDate"] == "2030-01-15T12:01:00.000Z"
+
+
+def test_the_timeline_shows_a_vault_created_before_its_immediate_inventory() -> None:
+    g = Harness(settings=BackendSettings(inventory="immediate"))
+    g.create_vault()
+
+    what = [entry.what for entry in g.backend.timeline.entries]
+
+    assert what[0] == f"vault vault created in {REGION}"
+    assert len(what) > 1
+    assert "inventory" in what[1]
