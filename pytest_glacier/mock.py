@@ -260,8 +260,8 @@ class GlacierMock:
 
     @property
     def calls(self) -> list[Call]:
-        """Every Glacier request served, oldest first."""
-        return list(self._service.calls)
+        """Every Glacier request served, oldest first (a new list each time)."""
+        return self._service.calls
 
     def inject_error(
         self,

@@ -161,6 +161,7 @@ class GlacierService:
 
 
 _CallFields = tuple[str, str, dict[str, Any], int, str | None, str | None, str | None, datetime]
+"""A :class:`Call`'s fields, in the order of its definition."""
 
 
 class _CallLog:
@@ -182,27 +183,13 @@ class _CallLog:
     def snapshot(self) -> list[Call]:
         with self._lock:
             recorded, built = self._recorded, self._built
-            built.extend(_call(fields) for fields in recorded[len(built) :])
+            built.extend(Call(*fields) for fields in recorded[len(built) :])
             return list(built)
 
     def clear(self) -> None:
         with self._lock:
             self._recorded = []
             self._built = []
-
-
-def _call(fields: _CallFields) -> Call:
-    operation, region, params, status, code, message, account_id, at = fields
-    return Call(
-        operation=operation,
-        region=region,
-        params=params,
-        status_code=status,
-        error_code=code,
-        error_message=message,
-        account_id=account_id,
-        at=at,
-    )
 
 
 def _snake_case_params(decoded: Decoded) -> dict[str, Any]:

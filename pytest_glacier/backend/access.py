@@ -429,6 +429,4 @@ def authorize_request(
             arn = vault_arn(ctx.region, owner, vault_name)
             raise denied(caller_identity(ctx), f"glacier:{operation}", arn, None)
         return
-    if vault.access_policy is None and vault.lock is None and owner == ctx.account_id:
-        return  # the usual case, on every request: the owner, and no policy to evaluate
     authorize(glacier, ctx, operation, vault, params=params)

@@ -69,12 +69,12 @@ def serialize_result(
         body, content_type = b"", None
     if content_type is not None and "content-type" not in headers:
         headers["content-type"] = ("Content-Type", content_type)
-    length = body.length if isinstance(body, ResponseBody) else len(body)
-    headers["content-length"] = ("Content-Length", str(length))
     status = output.get(plan.status) if plan.status is not None else None
-    return HttpResponse(
+    response = HttpResponse(
         plan.default_status if status is None else int(status), Headers.keyed(headers), body
     )
+    response.headers["Content-Length"] = str(response.content_length)
+    return response
 
 
 @dataclass(frozen=True)

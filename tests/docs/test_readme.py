@@ -22,6 +22,7 @@ Any other block, one without a language included, fails ``test_every_block_has_a
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import json
 import os
@@ -197,8 +198,10 @@ def _rule_or_problem(block: Block, previous: tuple[Block, str] | None) -> str | 
         return problem
 
 
-def readme_plan() -> list[tuple[Block, str]]:
-    return plan(parse(README.read_text()).blocks)[0]
+@functools.cache
+def readme_plan() -> tuple[tuple[Block, str], ...]:
+    """The README's blocks with their rules, read once for every test that asks."""
+    return tuple(plan(parse(README.read_text()).blocks)[0])
 
 
 def blocks_with(rule: str) -> list[Block]:
