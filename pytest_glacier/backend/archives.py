@@ -135,7 +135,10 @@ def store(glacier: Backend, state: RegionState, vault: Vault, archive: Archive) 
     record_write(glacier, vault)
     glacier.timeline.add(
         archive.creation_date,
-        f"archive {archive.archive_id[:12]}... ({archive.size} bytes) stored in vault {vault.name}",
+        "archive {:.12}... ({} bytes) stored in vault {}",
+        archive.archive_id,
+        archive.size,
+        vault.name,
     )
 
 

@@ -18,13 +18,12 @@ import string
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
 _random = random.Random(os.urandom(32))  # noqa: S311 (unique and real-looking, not secret)
-_request_ids: list[str] = []
-"""Request ids made ahead, taken one per response."""
 
 
 def _reseed() -> None:
     _random.seed(os.urandom(32))
-    _request_ids.clear()
+    for pool in _pools:
+        pool.clear()
 
 
 if hasattr(os, "register_at_fork"):  # a forked child must not repeat its parent's ids
@@ -41,19 +40,56 @@ def _alphanumeric(length: int) -> str:
     return "".join(_random.choices(_ALPHANUMERIC, k=length))
 
 
+class _IdPool:
+    """Random ``[A-Za-z0-9_-]`` ids of one length, made a batch at a time.
+
+    Ids are made on the request path (one per job, upload, archive; one request id per
+    response): making a batch in one go costs about what making a single id does.
+    """
+
+    def __init__(self, length: int, batch: int) -> None:
+        self.length = length
+        self.batch = batch
+        self._ready: list[str] = []
+        _pools.append(self)
+
+    def take(self) -> str:
+        try:
+            return self._ready.pop()
+        except IndexError:
+            text = _url_safe(self.length * self.batch)
+            size = self.length
+            self._ready = [text[start : start + size] for start in range(0, len(text), size)]
+            return self._ready.pop()
+
+    def clear(self) -> None:
+        self._ready = []
+
+
+_pools: list[_IdPool] = []
+_archive_ids = _IdPool(138, 64)
+_job_or_upload_ids = _IdPool(92, 64)
+_request_ids = _IdPool(47, 1000)
+
+
 def archive_id() -> str:
     """138 characters of ``[A-Za-z0-9_-]``."""
-    return _url_safe(138)
+    return _archive_ids.take()
 
 
 def upload_id() -> str:
     """92 characters of ``[A-Za-z0-9_-]``."""
-    return _url_safe(92)
+    return _job_or_upload_ids.take()
 
 
 def job_id() -> str:
     """92 characters of ``[A-Za-z0-9_-]``."""
-    return _url_safe(92)
+    return _job_or_upload_ids.take()
+
+
+def request_id() -> str:
+    """47 characters of ``[A-Za-z0-9_-]``, as in ``x-amzn-RequestId``."""
+    return _request_ids.take()
 
 
 def lock_id() -> str:
@@ -64,20 +100,3 @@ def lock_id() -> str:
 def capacity_id() -> str:
     """24 characters of ``[A-Za-z0-9]``."""
     return _alphanumeric(24)
-
-
-_REQUEST_ID_LENGTH = 47
-
-
-def request_id() -> str:
-    """47 characters of ``[A-Za-z0-9_-]``, as in ``x-amzn-RequestId``."""
-    # Every response carries one: they are made a thousand at a time.
-    try:
-        return _request_ids.pop()
-    except IndexError:
-        text = _url_safe(_REQUEST_ID_LENGTH * 1000)
-        _request_ids.extend(
-            text[start : start + _REQUEST_ID_LENGTH]
-            for start in range(0, len(text), _REQUEST_ID_LENGTH)
-        )
-        return _request_ids.pop()

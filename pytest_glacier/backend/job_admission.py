@@ -47,9 +47,10 @@ FREE_TIER_PERCENT = 5
 RATE_WINDOW = timedelta(hours=1)
 
 
-def admit_retrieval(glacier: Backend, state: RegionState, tier: str, size: int) -> None:
-    """Refuse a new archive retrieval of ``size`` bytes in ``tier`` if Glacier would."""
-    now = glacier.now()
+def admit_retrieval(
+    glacier: Backend, state: RegionState, tier: str, size: int, now: datetime
+) -> None:
+    """Refuse a new archive retrieval of ``size`` bytes in ``tier`` at ``now`` if Glacier would."""
     if tier == EXPEDITED:
         _check_expedited_capacity(glacier, state, now)
     elif tier == STANDARD:

@@ -309,24 +309,65 @@ def initiate_job(
     vault_name: str,
     job_parameters: dict[str, Any] | None = None,
 ) -> Output:
-    # Locks itself: the tree hash of a retrieved range is computed outside the lock.
+    # Locks itself: hashing part of an archive can take long, so that happens outside the lock
+    # (and the job then starts only if the vault is still there).
     with glacier.lock:
         vault = get_vault(glacier, ctx, account_id, vault_name)
         request = parse_job_parameters(job_parameters, ctx)
         archive, start, end = _retrieved_range(vault, request)
-    range_hash = _range_tree_hash(archive, start, end) if archive is not None else None
+        if archive is None or not _needs_hashing(archive, start, end):
+            range_hash = _range_tree_hash(archive, start, end) if archive is not None else None
+            return _start(
+                glacier,
+                ctx,
+                account_id,
+                vault,
+                request,
+                archive=archive,
+                start=start,
+                end=end,
+                range_hash=range_hash,
+            )
+    range_hash = _range_tree_hash(archive, start, end)
     with glacier.lock:
-        state = region_of(glacier, ctx, account_id)
         vault = get_vault(glacier, ctx, account_id, vault_name)
-        if archive is not None:
-            admit_retrieval(glacier, state, request.tier, end - start)
-        job = _create(
-            glacier, vault, request, archive=archive, start=start, end=end, range_hash=range_hash
+        return _start(
+            glacier,
+            ctx,
+            account_id,
+            vault,
+            request,
+            archive=archive,
+            start=start,
+            end=end,
+            range_hash=range_hash,
         )
-        return {
-            "location": f"/{state.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
-            "jobId": job.job_id,
-        }
+
+
+def _start(
+    glacier: Backend,
+    ctx: RequestContext,
+    account_id: str,
+    vault: Vault,
+    request: JobRequest,
+    *,
+    archive: Archive | None,
+    start: int,
+    end: int,
+    range_hash: str | None,
+) -> Output:
+    """Admit and create the job; the caller holds the lock."""
+    now = glacier.now()
+    state = region_of(glacier, ctx, account_id)
+    if archive is not None:
+        admit_retrieval(glacier, state, request.tier, end - start, now)
+    job = _create(
+        glacier, vault, request, now, archive=archive, start=start, end=end, range_hash=range_hash
+    )
+    return {
+        "location": f"/{state.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
+        "jobId": job.job_id,
+    }
 
 
 def _retrieved_range(vault: Vault, request: JobRequest) -> tuple[Archive | None, int, int]:
@@ -344,6 +385,11 @@ def _retrieved_range(vault: Vault, request: JobRequest) -> tuple[Archive | None,
     return archive, start, end
 
 
+def _needs_hashing(archive: Archive, start: int, end: int) -> bool:
+    """Whether the range's tree hash must be computed (a tree-hash aligned part of the archive)."""
+    return (start, end) != (0, archive.size) and is_tree_hash_aligned(start, end, archive.size)
+
+
 def _range_tree_hash(archive: Archive, start: int, end: int) -> str | None:
     if (start, end) == (0, archive.size):
         return archive.tree_hash
@@ -356,13 +402,13 @@ def _create(
     glacier: Backend,
     vault: Vault,
     request: JobRequest,
+    now: datetime,
     *,
     archive: Archive | None,
     start: int,
     end: int,
     range_hash: str | None,
 ) -> Job:
-    now = glacier.now()
     delay_key = request.tier if archive is not None else INVENTORY_DELAY_KEY
     job = Job(
         job_id=ids.job_id(),
@@ -383,8 +429,12 @@ def _create(
     glacier.schedule(job.due)
     glacier.timeline.add(
         now,
-        f"job {job.job_id} ({job.action}, {job.tier}) started in vault {vault.name}, "
-        f"due {job.due:%Y-%m-%d %H:%M:%S}",
+        "job {} ({}, {}) started in vault {}, due {:%Y-%m-%d %H:%M:%S}",
+        job.job_id,
+        job.action,
+        job.tier,
+        vault.name,
+        job.due,
     )
     if job.due <= now:  # a zero delay: done at once
         finish(glacier, vault, job, job.due)

@@ -45,8 +45,16 @@ def event_source(cls: S) -> S:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One event: when, and a ``str.format`` template with its arguments."""
+
     at: datetime
-    what: str
+    template: str
+    arguments: tuple[object, ...] = ()
+
+    @property
+    def what(self) -> str:
+        """The event in words (formatted when read: most timelines are never read)."""
+        return self.template.format(*self.arguments) if self.arguments else self.template
 
 
 @dataclass
@@ -55,5 +63,10 @@ class Timeline:
 
     entries: list[TimelineEntry] = field(default_factory=list)
 
-    def add(self, at: datetime, what: str) -> None:
-        self.entries.append(TimelineEntry(at, what))
+    def add(self, at: datetime, template: str, *arguments: object) -> None:
+        """Log an event; ``template.format(*arguments)`` describes it when the log is read.
+
+        Events are logged on the request path (every job, every upload) and read only when a
+        test fails, so formatting (dates especially) is left to the reader.
+        """
+        self.entries.append(TimelineEntry(at, template, arguments))

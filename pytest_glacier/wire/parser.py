@@ -156,7 +156,7 @@ def _load_json(body: bytes, what: str, shape: Shape | None) -> Any:
     if not body.strip():
         return None
     try:
-        return json.loads(body)
+        return _parse_json(body)
     except (ValueError, RecursionError) as error:  # RecursionError: absurdly deep nesting
         expected = f"a JSON object ({shape.name})" if shape is not None else "a JSON object"
         preview = body[:80] + (b"..." if len(body) > 80 else b"")
@@ -164,6 +164,25 @@ def _load_json(body: bytes, what: str, shape: Shape | None) -> Any:
             f"Could not parse {what} as JSON ({error}): expected {expected}, "
             f"received {len(body)} bytes: {preview!r}."
         ) from None
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _parse_json(body: bytes) -> Any:
+    """``json.loads(body)``, with one decoder for every request.
+
+    UTF-8 text (what every SDK sends) goes straight to the decoder; anything else (a UTF-16 or
+    UTF-32 body, or bytes that are not UTF-8) takes ``json.loads``, which detects the encoding
+    and explains what is wrong.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return json.loads(body)
+    if text.startswith("\ufeff"):
+        return json.loads(body)  # a UTF-8 byte order mark, which json.loads skips
+    return _DECODER.decode(text)
 
 
 def _decode_text(body: bytes, what: str) -> str:
