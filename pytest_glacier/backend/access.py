@@ -325,7 +325,7 @@ _SIMPLE_KEYS: dict[str, Any] = {
     "aws:principalisawsservice": lambda facts: ["false"],
     "aws:viaawsservice": lambda facts: ["false"],
     "aws:requestedregion": lambda facts: [facts.ctx.region],
-    "aws:resourceaccount": lambda facts: [facts.vault.arn.split(":")[4]],
+    "aws:resourceaccount": lambda facts: [facts.vault.account_id],
     "aws:username": RequestFacts.username,
     "aws:userid": RequestFacts.userid,
 }
@@ -362,8 +362,8 @@ def authorize(
     ``glacier:ArchiveAgeInDays`` comes from ``params`` (``archive_id``, or the ``ArchiveId`` of
     an archive-retrieval job).
     """
-    lock = current_lock(glacier, vault)
-    own = vault.arn.split(":")[4] == ctx.account_id
+    lock = current_lock(glacier, vault) if vault.lock is not None else None
+    own = vault.account_id == ctx.account_id
     if vault.access_policy is None and lock is None and own:
         return
     caller = caller_identity(ctx)

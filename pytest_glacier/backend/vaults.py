@@ -45,6 +45,8 @@ class Vault:
     name: str
     arn: str
     creation_date: datetime
+    account_id: str
+    """The account that owns the vault (the one in its ARN)."""
     tags: dict[str, str] = field(default_factory=dict)
     access_policy: str | None = None
     """The vault access policy exactly as it was set."""
@@ -120,6 +122,7 @@ def create_vault(
         name=vault_name,
         arn=vault_arn(state.region, state.account_id, vault_name),
         creation_date=glacier.now(),
+        account_id=state.account_id,
     )
     state.vaults[vault_name] = vault
     # On the timeline before anything its creation causes (an immediate inventory).

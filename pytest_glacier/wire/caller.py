@@ -42,12 +42,32 @@ def caller_of(request: HttpRequest) -> Caller:
     """The :class:`Caller` of ``request`` (never fails: unsigned requests get the defaults)."""
     query = request.query
     presigned = any(key in _PRESIGN_KEYS for key, _ in query) if query else False
-    caller = _signed_by(_credential_in_header(request.headers.get("Authorization", "")), presigned)
+    authorization = request.headers.get("Authorization", "")
+    # "AWS4-HMAC-SHA256 Credential=<scope>, SignedHeaders=..., Signature=...": the part before
+    # the first comma is the same for every request of a client on one day, and names its
+    # caller; only a part not seen before is parsed.
+    scope = authorization[:comma] if (comma := authorization.find(",")) > 0 else ""
+    known = _callers_by_scope.get(scope) if scope and not presigned else None
+    if known is not None:
+        return known
+    caller = _signed_by(_credential_in_header(authorization), presigned)
+    if caller is not None and scope and not presigned:
+        _remember(scope, caller)
     if caller is None and query:
         caller = _signed_by(_credential_in_query(query), presigned)
     if caller is not None:
         return caller
     return Caller(_region_from_host(request.host) or DEFAULT_REGION, None, presigned)
+
+
+_callers_by_scope: dict[str, Caller] = {}
+_MAX_SCOPES = 256
+
+
+def _remember(scope: str, caller: Caller) -> None:
+    if len(_callers_by_scope) >= _MAX_SCOPES:
+        _callers_by_scope.clear()  # many days or keys: start over rather than grow
+    _callers_by_scope[scope] = caller
 
 
 def _credential_in_header(authorization: str) -> str | None:

@@ -60,7 +60,7 @@ class Layout:
 _LOCATIONS = {"uri", "querystring", "header", "statusCode"}
 
 
-@functools.lru_cache(maxsize=256)
+@functools.cache  # one entry per shape of the model
 def layout(shape: StructureShape | None) -> Layout:
     """The :class:`Layout` of an input or output shape (``None``: no members at all)."""
     if shape is None:
@@ -85,7 +85,7 @@ def layout(shape: StructureShape | None) -> Layout:
     )
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.cache  # one entry per shape of the model
 def members(shape: StructureShape) -> tuple[Member, ...]:
     """A structure's members in model order, with their wire names."""
     return tuple(

@@ -82,6 +82,8 @@ def _parse_query(plan: Layout, query: list[tuple[str, str]], params: dict[str, A
 def from_text(member: Member, text: str, where: str) -> Any:
     """Convert one URI label, query parameter or header value to the member's type."""
     kind = member.shape.type_name
+    if kind == "string":
+        return text  # most members: nothing to convert
     try:
         if kind in ("integer", "long"):
             return int(text)

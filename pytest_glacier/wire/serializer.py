@@ -64,17 +64,18 @@ def serialize_result(
     if plan.payload is not None:
         body, content_type = _payload(plan.payload, output.get(plan.payload.name))
     elif plan.body:
-        body, content_type = _dump(_document(plan.body, output)), JSON_CONTENT_TYPE
+        document = output if plan.body_as_is else _document(plan.body, output)
+        body, content_type = _dump(document), JSON_CONTENT_TYPE
     else:
         body, content_type = b"", None
     if content_type is not None and "content-type" not in headers:
         headers["content-type"] = ("Content-Type", content_type)
+    length = body.length if isinstance(body, ResponseBody) else len(body)
+    headers["content-length"] = ("Content-Length", str(length))
     status = output.get(plan.status) if plan.status is not None else None
-    response = HttpResponse(
+    return HttpResponse(
         plan.default_status if status is None else int(status), Headers.keyed(headers), body
     )
-    response.headers["Content-Length"] = str(response.content_length)
-    return response
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,12 @@ class _OutputPlan:
     """(member name, header name, header name in lower case) of each header member."""
     payload: Member | None
     body: tuple[BodyMember, ...]
+    body_as_is: bool
+    """Whether the output dict *is* the JSON body: every member is in the body, under its own
+    name, with a JSON-ready value (most outputs). It is then encoded without a copy."""
 
 
-@functools.lru_cache(maxsize=64)
+@functools.cache  # one entry per operation of the model
 def _output_plan(operation: OperationModel) -> _OutputPlan:
     shape = operation.output_shape
     plan = layout(shape)
@@ -107,7 +111,45 @@ def _output_plan(operation: OperationModel) -> _OutputPlan:
         headers=tuple((m.name, m.wire, m.wire.lower()) for m in plan.header),
         payload=plan.payload,
         body=_converters(shape, body_only=True) if plan.body and shape is not None else (),
+        body_as_is=(
+            shape is not None
+            and bool(plan.body)
+            and len(plan.body) == len(shape.members)
+            and all(m.wire == m.name and _json_ready(m.shape) for m in plan.body)
+        ),
     )
+
+
+_SCALARS_AS_IS = frozenset({"string", "integer", "long", "boolean", "float", "double"})
+
+
+@functools.cache  # one entry per shape of the model
+def _json_ready(shape: Shape, depth: int = 0) -> bool:
+    """Whether a value of ``shape`` is sent as the backend gives it.
+
+    True for text, numbers and booleans, and for lists, maps and structures made only of them
+    (structure members under their own names). Timestamps are formatted and blobs base64
+    encoded, so neither is. The backend builds its outputs keyed by member names, so such a
+    value needs no copy; only the top level is checked for stray keys.
+    """
+    kind = shape.type_name
+    if kind in _SCALARS_AS_IS:
+        return True
+    if depth > _MAX_DEPTH:
+        return False  # a recursive shape (Glacier's model has none): convert it
+    if kind == "list":
+        return _json_ready(cast("ListShape", shape).member, depth + 1)
+    if kind == "map":
+        return _json_ready(cast("MapShape", shape).value, depth + 1)
+    if kind == "structure":
+        return all(
+            m.wire == m.name and _json_ready(m.shape, depth + 1)
+            for m in members(cast("StructureShape", shape))
+        )
+    return False
+
+
+_MAX_DEPTH = 16
 
 
 def serialize_error(error: GlacierError, *, request_id: str, date: datetime) -> HttpResponse:
@@ -266,7 +308,7 @@ _TO_JSON: dict[str, Callable[[Shape, Any], Any]] = {
 _ABSENT = object()
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.cache  # one entry per shape of the model
 def _converters(shape: StructureShape, *, body_only: bool) -> tuple[BodyMember, ...]:
     """Name, wire name, shape and converter (None: JSON as it is) of each member of ``shape``
     (only those of its JSON body, when ``body_only``)."""
@@ -274,7 +316,7 @@ def _converters(shape: StructureShape, *, body_only: bool) -> tuple[BodyMember, 
     return tuple((m.name, m.wire, m.shape, _TO_JSON.get(m.shape.type_name)) for m in chosen)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.cache  # one entry per shape of the model
 def _member_names(shape: StructureShape | None) -> frozenset[str]:
     return frozenset(shape.members) if shape is not None else frozenset()
 
