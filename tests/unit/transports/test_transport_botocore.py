@@ -359,6 +359,24 @@ def test_request_headers_are_read_as_botocore_holds_them() -> None:
     assert ("X-Amz-Content-SHA256", "abc") in expected
 
 
+def test_request_headers_in_another_mapping_are_read_through_items() -> None:
+    # A botocore whose HeadersDict changed shape (or another mapping): the slow, general path.
+    prepared = types.SimpleNamespace(
+        method="GET",
+        url="https://glacier.us-east-1.amazonaws.com/-/vaults/v",
+        headers={"X-Amz-Glacier-Version": "2012-06-01", "Authorization": b"AWS4-HMAC-SHA256 x"},
+        body=None,
+    )
+
+    converted = to_http_request(prepared)
+
+    assert converted.headers.pairs() == [
+        ("X-Amz-Glacier-Version", "2012-06-01"),
+        ("Authorization", "AWS4-HMAC-SHA256 x"),
+    ]
+    assert converted.headers["authorization"] == "AWS4-HMAC-SHA256 x"
+
+
 def test_read_body_reads_a_file_and_seeks_back_to_where_it_was() -> None:
     stream = io.BytesIO(b"0123456789")
     stream.seek(3)
