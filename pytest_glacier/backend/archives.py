@@ -160,8 +160,34 @@ def upload_archive(
     archive_description: str | None = None,
     checksum: str | None = None,
 ) -> Output:
+    # Locks itself: hashing a large body takes long, so it happens outside the lock unless the
+    # wire layer has already hashed it (then the upload is stored under the same lock).
     with glacier.lock:
         vault = get_vault(glacier, ctx, account_id, vault_name)
+        if ctx.payload_chunk_digests is not None:
+            upload = _checked_upload(ctx, body, archive_description, checksum)
+            return _store_upload(glacier, ctx, account_id, vault, upload)
+    upload = _checked_upload(ctx, body, archive_description, checksum)  # hashing: no lock held
+    with glacier.lock:
+        state = region_of(glacier, ctx, account_id)
+        if state.vaults.get(vault_name) is not vault:  # deleted while the body was hashed
+            raise vault_not_found(state, vault_name)
+        return _store_upload(glacier, ctx, account_id, vault, upload)
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """An UploadArchive body that passed every check, with its tree hash."""
+
+    data: bytes
+    description: str
+    leaves: tuple[bytes, ...]
+    tree_hash: bytes
+
+
+def _checked_upload(
+    ctx: RequestContext, body: bytes, description: str | None, checksum: str | None
+) -> _Upload:
     sent = require_tree_hash(checksum)
     if not body:
         raise InvalidParameterValueException("Invalid Content-Length: 0")
@@ -171,25 +197,29 @@ def upload_archive(
             f"{MAX_UPLOAD_ARCHIVE_SIZE} bytes (4 GiB); upload larger archives in parts with a "
             f"multipart upload."
         )
-    check_description(archive_description)
+    check_description(description)
     data = body if isinstance(body, bytes) else bytes(body)
-    leaves = body_digests(data, ctx)  # hashing: no lock held
+    leaves = body_digests(data, ctx)
     digest = combine(leaves)
     verify_tree_hash(sent, digest)
-    with glacier.lock:
-        state = region_of(glacier, ctx, account_id)
-        if state.vaults.get(vault_name) is not vault:  # deleted while the body was hashed
-            raise vault_not_found(state, vault_name)
-        archive = Archive(
-            archive_id=ids.archive_id(),
-            description=archive_description or "",
-            creation_date=glacier.now(),
-            size=len(data),
-            tree_hash=digest.hex(),
-            parts=(data,),
-            chunk_digests=leaves,
-        )
-        store(glacier, state, vault, archive)
+    return _Upload(data, description or "", leaves, digest)
+
+
+def _store_upload(
+    glacier: Backend, ctx: RequestContext, account_id: str, vault: Vault, upload: _Upload
+) -> Output:
+    """Store a checked upload as a new archive; the caller holds the lock."""
+    state = region_of(glacier, ctx, account_id)
+    archive = Archive(
+        archive_id=ids.archive_id(),
+        description=upload.description,
+        creation_date=glacier.now(),
+        size=len(upload.data),
+        tree_hash=upload.tree_hash.hex(),
+        parts=(upload.data,),
+        chunk_digests=upload.leaves,
+    )
+    store(glacier, state, vault, archive)
     return {
         "location": archive_location(state, vault, archive.archive_id),
         "checksum": archive.tree_hash,
