@@ -362,7 +362,7 @@ def authorize(
     ``glacier:ArchiveAgeInDays`` comes from ``params`` (``archive_id``, or the ``ArchiveId`` of
     an archive-retrieval job).
     """
-    lock = current_lock(glacier, vault) if vault.lock is not None else None
+    lock = current_lock(glacier, vault)
     own = vault.account_id == ctx.account_id
     if vault.access_policy is None and lock is None and own:
         return

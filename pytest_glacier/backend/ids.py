@@ -57,8 +57,8 @@ class _IdPool:
         try:
             return self._ready.pop()
         except IndexError:
-            text = _url_safe(self.length * self.batch)
             size = self.length
+            text = _url_safe(size * self.batch)
             self._ready = [text[start : start + size] for start in range(0, len(text), size)]
             return self._ready.pop()
 

@@ -314,34 +314,19 @@ def initiate_job(
     with glacier.lock:
         vault = get_vault(glacier, ctx, account_id, vault_name)
         request = parse_job_parameters(job_parameters, ctx)
-        archive, start, end = _retrieved_range(vault, request)
-        if archive is None or not _needs_hashing(archive, start, end):
-            range_hash = _range_tree_hash(archive, start, end) if archive is not None else None
-            return _start(
-                glacier,
-                ctx,
-                account_id,
-                vault,
-                request,
-                archive=archive,
-                start=start,
-                end=end,
-                range_hash=range_hash,
-            )
-    range_hash = _range_tree_hash(archive, start, end)
+        retrieved = _retrieved_range(vault, request)
+        if not _needs_hashing(retrieved):
+            return _start(glacier, ctx, account_id, vault, request, retrieved=retrieved)
+    range_hash = _range_tree_hash(retrieved)
     with glacier.lock:
         vault = get_vault(glacier, ctx, account_id, vault_name)
         return _start(
-            glacier,
-            ctx,
-            account_id,
-            vault,
-            request,
-            archive=archive,
-            start=start,
-            end=end,
-            range_hash=range_hash,
+            glacier, ctx, account_id, vault, request, retrieved=retrieved, range_hash=range_hash
         )
+
+
+Retrieved = tuple[Archive | None, int, int]
+"""What a job retrieves: the archive and its bytes ``[start, end)``; no archive for inventory."""
 
 
 def _start(
@@ -351,12 +336,17 @@ def _start(
     vault: Vault,
     request: JobRequest,
     *,
-    archive: Archive | None,
-    start: int,
-    end: int,
-    range_hash: str | None,
+    retrieved: Retrieved,
+    range_hash: str | None = None,
 ) -> Output:
-    """Admit and create the job; the caller holds the lock."""
+    """Admit and create the job; the caller holds the lock.
+
+    ``range_hash`` is the tree hash of the retrieved range when it had to be computed (see
+    :func:`_needs_hashing`); otherwise it is worked out here.
+    """
+    archive, start, end = retrieved
+    if range_hash is None:
+        range_hash = _range_tree_hash(retrieved)
     now = glacier.now()
     state = region_of(glacier, ctx, account_id)
     if archive is not None:
@@ -370,7 +360,7 @@ def _start(
     }
 
 
-def _retrieved_range(vault: Vault, request: JobRequest) -> tuple[Archive | None, int, int]:
+def _retrieved_range(vault: Vault, request: JobRequest) -> Retrieved:
     if request.type != ARCHIVE_RETRIEVAL:
         if vault.inventory.last is None:
             raise ResourceNotFoundException(
@@ -385,17 +375,26 @@ def _retrieved_range(vault: Vault, request: JobRequest) -> tuple[Archive | None,
     return archive, start, end
 
 
-def _needs_hashing(archive: Archive, start: int, end: int) -> bool:
-    """Whether the range's tree hash must be computed (a tree-hash aligned part of the archive)."""
-    return (start, end) != (0, archive.size) and is_tree_hash_aligned(start, end, archive.size)
+def _needs_hashing(retrieved: Retrieved) -> bool:
+    """Whether the range's tree hash must be computed: a tree-hash aligned part of an archive.
+
+    (A whole archive's tree hash is known; a range that is not aligned has none.)
+    """
+    archive, start, end = retrieved
+    return (
+        archive is not None
+        and (start, end) != (0, archive.size)
+        and is_tree_hash_aligned(start, end, archive.size)
+    )
 
 
-def _range_tree_hash(archive: Archive, start: int, end: int) -> str | None:
+def _range_tree_hash(retrieved: Retrieved) -> str | None:
+    archive, start, end = retrieved
+    if archive is None:
+        return None
     if (start, end) == (0, archive.size):
         return archive.tree_hash
-    if not is_tree_hash_aligned(start, end, archive.size):
-        return None
-    return archive.range_tree_hash(start, end)
+    return archive.range_tree_hash(start, end) if _needs_hashing(retrieved) else None
 
 
 def _create(

@@ -42,17 +42,7 @@ def caller_of(request: HttpRequest) -> Caller:
     """The :class:`Caller` of ``request`` (never fails: unsigned requests get the defaults)."""
     query = request.query
     presigned = any(key in _PRESIGN_KEYS for key, _ in query) if query else False
-    authorization = request.headers.get("Authorization", "")
-    # "AWS4-HMAC-SHA256 Credential=<scope>, SignedHeaders=..., Signature=...": the part before
-    # the first comma is the same for every request of a client on one day, and names its
-    # caller; only a part not seen before is parsed.
-    scope = authorization[:comma] if (comma := authorization.find(",")) > 0 else ""
-    known = _callers_by_scope.get(scope) if scope and not presigned else None
-    if known is not None:
-        return known
-    caller = _signed_by(_credential_in_header(authorization), presigned)
-    if caller is not None and scope and not presigned:
-        _remember(scope, caller)
+    caller = _caller_in_header(_scope_part(request.headers.get("Authorization", "")), presigned)
     if caller is None and query:
         caller = _signed_by(_credential_in_query(query), presigned)
     if caller is not None:
@@ -60,14 +50,19 @@ def caller_of(request: HttpRequest) -> Caller:
     return Caller(_region_from_host(request.host) or DEFAULT_REGION, None, presigned)
 
 
-_callers_by_scope: dict[str, Caller] = {}
-_MAX_SCOPES = 256
+def _scope_part(authorization: str) -> str:
+    """``Authorization`` up to its first comma: ``AWS4-HMAC-SHA256 Credential=<scope>``.
+
+    It is the same for every request of a client on one day; the signature comes after it.
+    """
+    comma = authorization.find(",")
+    return authorization if comma < 0 else authorization[:comma]
 
 
-def _remember(scope: str, caller: Caller) -> None:
-    if len(_callers_by_scope) >= _MAX_SCOPES:
-        _callers_by_scope.clear()  # many days or keys: start over rather than grow
-    _callers_by_scope[scope] = caller
+@functools.lru_cache(maxsize=256)
+def _caller_in_header(scope_part: str, presigned: bool) -> Caller | None:
+    # Asked on every request with the same few scopes: the header is parsed once per scope.
+    return _signed_by(_credential_in_header(scope_part), presigned)
 
 
 def _credential_in_header(authorization: str) -> str | None:
@@ -85,9 +80,7 @@ def _signed_by(credential: str | None, presigned: bool) -> Caller | None:
     return _caller_with_scope(credential, presigned) if credential else None
 
 
-@functools.lru_cache(maxsize=256)
 def _caller_with_scope(credential: str, presigned: bool) -> Caller | None:
-    # The scope is the same for every request of a client on one day: parsed once.
     # AKID/date/region/service/aws4_request; split from the right so the scope is found even
     # if an access key ever contained a "/".
     parts = credential.rsplit("/", 4)
