@@ -110,6 +110,8 @@ class Clock:
         """The current simulated time, aware UTC (whatever ``TZ`` says)."""
         # Asked several times per request: one look at freezegun, not one per helper.
         api = sys.modules.get(_FREEZEGUN_API)
+        if api is None:  # freezegun never imported: nothing can be frozen or patched
+            return datetime.now(timezone.utc)
         # Missing attributes: another thread is importing freezegun; nothing is patched yet.
         factories = getattr(api, "freeze_factories", None)
         if factories:

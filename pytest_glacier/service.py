@@ -25,6 +25,7 @@ from pytest_glacier.backend.ids import request_id
 from pytest_glacier.faults import FaultInjector
 from pytest_glacier.records import Call
 from pytest_glacier.wire import Decoded, decode, encode_error, encode_result
+from pytest_glacier.wire.caller import Caller
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
 from pytest_glacier.wire.signature import SignatureChecker
 
@@ -44,8 +45,8 @@ class GlacierService:
         """Tracebacks of exceptions the mock raised while serving; fail the test at teardown."""
         self._bugs_lock = threading.Lock()
         self._contexts: dict[tuple[str, str | None, bool], RequestContext] = {}
-        """The context of each (region, access key, https) seen, for requests without a body
-        hash: a context never changes, and most requests come from one client."""
+        """The context of each (region, access key, https) seen: a context never changes, and
+        most requests come from one client. An upload's adds the hashes of its body."""
 
     @property
     def calls(self) -> list[Call]:
@@ -93,23 +94,24 @@ class GlacierService:
         # Checked once the request is decoded, so that a refused call is recorded by operation.
         self._check_signature(request)
         caller = decoded.caller
+        cache_key = (caller.region, caller.access_key_id, request.is_secure)
+        ctx = self._contexts.get(cache_key)
+        if ctx is None:
+            ctx = self._contexts[cache_key] = self._new_context(request, decoded.caller)
         if decoded.payload_sha256 is None:
-            cache_key = (caller.region, caller.access_key_id, request.is_secure)
-            ctx = self._contexts.get(cache_key)
-            if ctx is None:
-                ctx = self._contexts[cache_key] = self._new_context(request, decoded)
             return ctx
-        return self._new_context(request, decoded)
+        return ctx._replace(
+            payload_sha256=decoded.payload_sha256,
+            payload_chunk_digests=decoded.payload_chunk_digests,
+        )
 
-    def _new_context(self, request: HttpRequest, decoded: Decoded) -> RequestContext:
-        key = decoded.caller.access_key_id
+    def _new_context(self, request: HttpRequest, caller: Caller) -> RequestContext:
+        key = caller.access_key_id
         return RequestContext(
-            region=decoded.caller.region,
+            region=caller.region,
             account_id=self.backend.settings.account_for_key(key),
             access_key_id=key,
             secure_transport=request.is_secure,
-            payload_sha256=decoded.payload_sha256,
-            payload_chunk_digests=decoded.payload_chunk_digests,
             principal_arn=self.backend.settings.principal_for_key(key),
         )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pytest_glacier.backend import ids
 from pytest_glacier.backend.context import RequestContext
@@ -175,8 +176,7 @@ def upload_archive(
         return _store_upload(glacier, ctx, account_id, vault, upload)
 
 
-@dataclass(frozen=True)
-class _Upload:
+class _Upload(NamedTuple):
     """An UploadArchive body that passed every check, with its tree hash."""
 
     data: bytes

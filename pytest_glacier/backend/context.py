@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytest_glacier.backend.arns import partition_of
 
 
-@dataclass(frozen=True)
-class RequestContext:
+class RequestContext(NamedTuple):
     """The caller of one operation.
 
     ``account_id`` is the account of the credentials that signed the request (the account the
     ``-`` in a URI stands for); ``region`` is where the request was sent.
+
+    An immutable record; a named tuple, so that the context of an upload is the caller's own
+    context with the payload hashes put in (``_replace``) at the cost of one tuple.
     """
 
     region: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from pytest_glacier.backend.glacier import Backend
@@ -43,9 +43,11 @@ def event_source(cls: S) -> S:
     return cls
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One event: when, and a ``str.format`` template with its arguments."""
+class TimelineEntry(NamedTuple):
+    """One event: when, and a ``str.format`` template with its arguments.
+
+    A named tuple rather than a dataclass: one is made for every upload and job, and a tuple
+    is the cheapest immutable record to make."""
 
     at: datetime
     template: str

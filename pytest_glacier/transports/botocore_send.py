@@ -170,8 +170,14 @@ def _keyed_headers(headers: Any) -> dict[str, tuple[str, str]]:
     raw = getattr(headers, "_dict", None)
     if type(raw) is dict:
         try:
+            # botocore sends the values as bytes, nearly always ASCII: decoded without a call.
             return {
-                key._lower: (key._key, value if type(value) is str else header_text(value))
+                key._lower: (
+                    key._key,
+                    value.decode("ascii")
+                    if type(value) is bytes and value.isascii()
+                    else header_text(value),
+                )
                 for key, value in raw.items()
             }
         except AttributeError:
@@ -276,6 +282,12 @@ class ResponseStream:
     def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
         """Yield the rest of the body: in the chunks it was made of, or of at most ``amt``."""
         del decode_content  # urllib3's signature; the body is never content-encoded
+        if not amt and self._offset >= len(self._pending):
+            # Nothing partly read (botocore reading a whole response): the chunks as they are.
+            for chunk in self._chunks:
+                self._position += len(chunk)
+                yield _as_bytes(chunk)
+            return
         while chunk := self._next_chunk(amt or None):
             yield _as_bytes(chunk)
 

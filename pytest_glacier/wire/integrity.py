@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytest_glacier.backend.errors import InvalidSignatureException
 from pytest_glacier.backend.treehash import MIB, chunk_digests
@@ -30,8 +30,7 @@ STREAMING_OPERATIONS = frozenset({"UploadArchive", "UploadMultipartPart"})
 """The operations whose body is an archive or a part, signed through its SHA-256."""
 
 
-@dataclass(frozen=True)
-class PayloadHashes:
+class PayloadHashes(NamedTuple):
     """What checking an upload's body computed, for the backend to use instead of hashing."""
 
     sha256: bytes

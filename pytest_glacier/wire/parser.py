@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -207,11 +208,19 @@ def from_json(shape: Shape, value: Any, where: str) -> Any:
 def _structure(shape: Shape, value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _wrong_type(where, "a JSON object", value)
+    # The document's keys, not the shape's members, are walked: a request sends few of them.
+    # Keys that are not members of the shape are ignored.
+    by_wire = _members_by_wire(cast("StructureShape", shape))
     return {
         m.name: _plain_text(m.shape, item) or from_json(m.shape, item, f"{where}.{m.wire}")
-        for m in members(cast("StructureShape", shape))
-        if (item := value.get(m.wire)) is not None
+        for key, item in value.items()
+        if item is not None and (m := by_wire.get(key)) is not None
     }
+
+
+@functools.cache  # one entry per structure shape of the model
+def _members_by_wire(shape: StructureShape) -> dict[str, Member]:
+    return {m.wire: m for m in members(shape)}
 
 
 def _list(shape: Shape, value: Any, where: str) -> list[Any]:

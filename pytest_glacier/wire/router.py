@@ -53,14 +53,23 @@ class Route:
         return len(self.literals) + len(self.query)
 
     def matches_path(self, segments: Sequence[str]) -> bool:
-        return all(segments[i] == text for i, text in self.literals) and all(
-            segments[i] for i, _ in self.labels
-        )
+        # Loops, not all() over generators: this runs for every request whose path is new
+        # (each DescribeJob of a new job), and a generator costs more than the comparisons.
+        for index, text in self.literals:
+            if segments[index] != text:
+                return False
+        for index, _ in self.labels:  # noqa: SIM110 (see above)
+            if not segments[index]:
+                return False
+        return True
 
     def matches_query(self, query_pairs: QueryPairs) -> bool:
         return all(pair in query_pairs for pair in self.query)
 
-    def label_values(self, segments: Sequence[str]) -> dict[str, str]:
+    def label_values(self, segments: Sequence[str], *, encoded: bool) -> dict[str, str]:
+        """The labels' values, percent-decoded when the path has any ``%`` (``encoded``)."""
+        if not encoded:
+            return {name: segments[i] for i, name in self.labels}
         return {name: unquote(segments[i]) for i, name in self.labels}
 
     def describe_query(self) -> str:
@@ -138,7 +147,8 @@ def _route(
     segments = _split(raw_path)
     for candidate in routing_table().by_method.get((method, len(segments)), ()):
         if candidate.matches_path(segments) and candidate.matches_query(query_pairs):
-            return candidate.operation, tuple(candidate.label_values(segments).items())
+            labels = candidate.label_values(segments, encoded="%" in raw_path)
+            return candidate.operation, tuple(labels.items())
     raise _no_match(method, raw_path, segments, query_pairs)
 
 

@@ -60,7 +60,7 @@ def serialize_result(
     for name, wire, key in plan.headers:
         value = output.get(name)
         if value is not None:
-            headers[key] = (wire, header_text(value))
+            headers[key] = (wire, value if type(value) is str else header_text(value))
     if plan.payload is not None:
         body, content_type = _payload(plan.payload, output.get(plan.payload.name))
     elif plan.body:
