@@ -48,7 +48,7 @@ def parse_request(
     for member in plan.uri:
         if member.wire in labels:
             params[member.name] = from_text(member, labels[member.wire], "URI label")
-    if plan.querystring:
+    if plan.querystring and request.query:
         _parse_query(plan, request.query, params)
     for member in plan.header:
         value = request.headers.get(member.wire)

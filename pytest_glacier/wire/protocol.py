@@ -10,16 +10,14 @@ it with :func:`encode_error` directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from botocore.model import OperationModel
 
-from pytest_glacier.backend.errors import GlacierError, MissingParameterValueException
+from pytest_glacier.backend.errors import MissingParameterValueException
 from pytest_glacier.wire.caller import Caller, caller_of
-from pytest_glacier.wire.http import HttpRequest, HttpResponse
+from pytest_glacier.wire.http import HttpRequest
 from pytest_glacier.wire.integrity import check_payload_hash
 from pytest_glacier.wire.parser import parse_request
 from pytest_glacier.wire.router import route
@@ -56,13 +54,9 @@ def decode(request: HttpRequest) -> Decoded:
     return Decoded(operation, params, caller, hashes.sha256, hashes.chunk_digests)
 
 
-def encode_result(
-    operation: OperationModel, output: Mapping[str, Any], *, request_id: str, date: datetime
-) -> HttpResponse:
-    """The success response for the backend's ``output`` of ``operation``."""
-    return serialize_result(operation, output, request_id=request_id, date=date)
+encode_result = serialize_result
+"""The success response for the backend's ``output`` of ``operation`` (its status, headers and
+body). The serializer's own function: a wrapper would add a call to every request."""
 
-
-def encode_error(error: GlacierError, *, request_id: str, date: datetime) -> HttpResponse:
-    """The error response for ``error`` (its code, message, fault type and status)."""
-    return serialize_error(error, request_id=request_id, date=date)
+encode_error = serialize_error
+"""The error response for a :class:`GlacierError`: its status and its code, message and type."""
