@@ -21,6 +21,7 @@ from pathlib import Path
 import botocore
 from bulk import bulk_figures
 from harness import Figure
+from lower_bound import LowerBound
 from per_call import PerCall
 from scaling import scaling_figures
 from startup import startup_figure
@@ -38,6 +39,10 @@ def per_call(smoke: bool) -> list[Figure]:
     return [*bench.figures(), bench.enter_leave()]
 
 
+def lower_bound(smoke: bool) -> list[Figure]:
+    return LowerBound(PerCall(rounds=1 if smoke else 15, batch=3 if smoke else 100)).figures()
+
+
 def startup(smoke: bool) -> list[Figure]:
     return [startup_figure(rounds=1 if smoke else 15)]
 
@@ -52,6 +57,7 @@ def scaling(smoke: bool) -> list[Figure]:
 
 GROUPS: dict[str, Callable[[bool], list[Figure]]] = {
     "per-call": per_call,
+    "lower-bound": lower_bound,
     "startup": startup,
     "bulk": bulk,
     "scaling": scaling,

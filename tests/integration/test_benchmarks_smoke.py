@@ -28,6 +28,7 @@ def test_every_benchmark_runs_in_smoke_mode() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     for figure in (
         "per call: describe_vault",
+        "seam lower bound: describe_vault",
         "enter + leave mock_glacier()",
         "pytest start-up",
         "wall time:",
