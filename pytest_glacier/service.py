@@ -65,7 +65,9 @@ class GlacierService:
         decoded: Decoded | None = None
         ctx: RequestContext | None = None
         try:
-            decoded = self._decode(request)
+            decoded = self._decode(request, now)
+            # Checked once the request is decoded, so that a refused call is recorded by operation.
+            self._check_signature(request, now)
             ctx = self._context(request, decoded)
             output = self._run(decoded, ctx, now)
             response = encode_result(decoded.operation, output, request_id=request_id(), date=now)
@@ -79,21 +81,18 @@ class GlacierService:
         self._record_call(decoded, ctx, request, response.status, error, at=now)
         return response
 
-    def _decode(self, request: HttpRequest) -> Decoded:
+    def _decode(self, request: HttpRequest, now: datetime) -> Decoded:
         try:
             return decode(request)
         except GlacierError:
-            self._check_signature(request)  # a bad signature is refused before anything else
+            self._check_signature(request, now)  # a bad signature is refused before anything else
             raise
 
-    def _check_signature(self, request: HttpRequest) -> None:
+    def _check_signature(self, request: HttpRequest, now: datetime) -> None:
         if self.signatures is not None:
-            self.signatures.verify(request, self.backend.now())
+            self.signatures.verify(request, now)
 
     def _context(self, request: HttpRequest, decoded: Decoded) -> RequestContext:
-        # Checked once the request is decoded, so that a refused call is recorded by operation.
-        if self.signatures is not None:
-            self._check_signature(request)
         caller = decoded.caller
         cache_key = (caller.region, caller.access_key_id, request.is_secure)
         ctx = self._contexts.get(cache_key)

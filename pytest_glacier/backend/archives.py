@@ -129,8 +129,11 @@ def body_digests(body: Buffer, ctx: RequestContext) -> tuple[bytes, ...]:
     return chunk_digests(body, sha256=ctx.payload_sha256)
 
 
-def store(glacier: Backend, state: RegionState, vault: Vault, archive: Archive) -> None:
-    """Put a new archive in ``vault`` (a write); the caller holds the backend lock."""
+def store(glacier: Backend, state: RegionState, vault: Vault, archive: Archive) -> Output:
+    """Put a new archive in ``vault`` (a write); the caller holds the backend lock.
+
+    Returns what UploadArchive and CompleteMultipartUpload answer: location, checksum, id.
+    """
     vault.archives[archive.archive_id] = archive
     state.archive_vaults[archive.archive_id] = vault.name
     record_write(glacier, vault)
@@ -141,10 +144,15 @@ def store(glacier: Backend, state: RegionState, vault: Vault, archive: Archive) 
         archive.size,
         vault.name,
     )
+    return {
+        "location": archive_location(vault, archive.archive_id),
+        "checksum": archive.tree_hash,
+        "archiveId": archive.archive_id,
+    }
 
 
-def archive_location(state: RegionState, vault: Vault, archive_id: str) -> str:
-    return f"/{state.account_id}/vaults/{vault.name}/archives/{archive_id}"
+def archive_location(vault: Vault, archive_id: str) -> str:
+    return f"/{vault.account_id}/vaults/{vault.name}/archives/{archive_id}"
 
 
 # -- operations ----------------------------------------------------------------------------------
@@ -219,12 +227,7 @@ def _store_upload(
         parts=(upload.data,),
         chunk_digests=upload.leaves,
     )
-    store(glacier, state, vault, archive)
-    return {
-        "location": archive_location(state, vault, archive.archive_id),
-        "checksum": archive.tree_hash,
-        "archiveId": archive.archive_id,
-    }
+    return store(glacier, state, vault, archive)
 
 
 @operation("DeleteArchive")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pytest_glacier.backend.context import RequestContext
@@ -105,8 +105,7 @@ class Backend:
     # -- time ---------------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        now = self.clock.now()
-        return now if now.tzinfo is timezone.utc else as_utc(now)  # the mock clock: already UTC
+        return as_utc(self.clock.now())
 
     def schedule(self, at: datetime) -> None:
         """Note that a timed event may be due at ``at``; the caller holds the lock.

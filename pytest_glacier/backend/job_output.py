@@ -68,7 +68,7 @@ def _position(digits: str) -> int:
     return MAX_LONG if value is None else value
 
 
-@operation("GetJobOutput", locked=False)
+@operation("GetJobOutput")
 def get_job_output(
     glacier: Backend,
     ctx: RequestContext,
@@ -78,15 +78,13 @@ def get_job_output(
     job_id: str,
     range: str | None = None,  # noqa: A002 (the model's member name)
 ) -> Output:
-    # Locks itself: the tree hash of a downloaded range is computed outside the lock.
-    with glacier.lock:
-        job = get_job(get_vault(glacier, ctx, account_id, vault_name), job_id)
-        if job.status != SUCCEEDED:
-            # GLACIER_SPEC §2.5: the same answer for a job still running and (UNCONFIRMED) for
-            # a failed one.
-            raise InvalidParameterValueException(
-                f"The job is not currently available for download: {job_id}"
-            )
+    job = get_job(get_vault(glacier, ctx, account_id, vault_name), job_id)
+    if job.status != SUCCEEDED:
+        # GLACIER_SPEC §2.5: the same answer for a job still running and (UNCONFIRMED) for a
+        # failed one.
+        raise InvalidParameterValueException(
+            f"The job is not currently available for download: {job_id}"
+        )
     if job.archive is not None:
         return _archive_output(job, job.archive, range)
     return _inventory_output(job, range)

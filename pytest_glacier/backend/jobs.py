@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from pytest_glacier.backend import ids
@@ -300,7 +301,7 @@ def _by_creation(pairs: Iterator[tuple[Vault, Job]]) -> list[tuple[Vault, Job]]:
 # -- operations ------------------------------------------------------------------------------------
 
 
-@operation("InitiateJob", locked=False)
+@operation("InitiateJob")
 def initiate_job(
     glacier: Backend,
     ctx: RequestContext,
@@ -309,20 +310,10 @@ def initiate_job(
     vault_name: str,
     job_parameters: dict[str, Any] | None = None,
 ) -> Output:
-    # Locks itself: hashing part of an archive can take long, so that happens outside the lock
-    # (and the job then starts only if the vault is still there).
-    with glacier.lock:
-        vault = get_vault(glacier, ctx, account_id, vault_name)
-        request = parse_job_parameters(job_parameters, ctx)
-        retrieved = _retrieved_range(vault, request)
-        if not _needs_hashing(retrieved):
-            return _start(glacier, ctx, account_id, vault, request, retrieved=retrieved)
-    range_hash = _range_tree_hash(retrieved)
-    with glacier.lock:
-        vault = get_vault(glacier, ctx, account_id, vault_name)
-        return _start(
-            glacier, ctx, account_id, vault, request, retrieved=retrieved, range_hash=range_hash
-        )
+    vault = get_vault(glacier, ctx, account_id, vault_name)
+    request = parse_job_parameters(job_parameters, ctx)
+    retrieved = _retrieved_range(vault, request)
+    return _start(glacier, ctx, account_id, vault, request, retrieved=retrieved)
 
 
 Retrieved = tuple[Archive | None, int, int]
@@ -337,22 +328,22 @@ def _start(
     request: JobRequest,
     *,
     retrieved: Retrieved,
-    range_hash: str | None = None,
 ) -> Output:
-    """Admit and create the job; the caller holds the lock.
-
-    ``range_hash`` is the tree hash of the retrieved range when it had to be computed (see
-    :func:`_needs_hashing`); otherwise it is worked out here.
-    """
+    """Admit and create the job; the caller holds the lock."""
     archive, start, end = retrieved
-    if range_hash is None:
-        range_hash = _range_tree_hash(retrieved)
     now = glacier.now()
     state = region_of(glacier, ctx, account_id)
     if archive is not None:
         admit_retrieval(glacier, state, request.tier, end - start, now)
     job = _create(
-        glacier, vault, request, now, archive=archive, start=start, end=end, range_hash=range_hash
+        glacier,
+        vault,
+        request,
+        now,
+        archive=archive,
+        start=start,
+        end=end,
+        range_hash=_range_tree_hash(retrieved),
     )
     return {
         "location": f"/{state.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
@@ -375,26 +366,20 @@ def _retrieved_range(vault: Vault, request: JobRequest) -> Retrieved:
     return archive, start, end
 
 
-def _needs_hashing(retrieved: Retrieved) -> bool:
-    """Whether the range's tree hash must be computed: a tree-hash aligned part of an archive.
-
-    (A whole archive's tree hash is known; a range that is not aligned has none.)
-    """
-    archive, start, end = retrieved
-    return (
-        archive is not None
-        and (start, end) != (0, archive.size)
-        and is_tree_hash_aligned(start, end, archive.size)
-    )
-
-
 def _range_tree_hash(retrieved: Retrieved) -> str | None:
+    """The tree hash of what the job retrieves, when Glacier gives one.
+
+    A whole archive's is known; a tree-hash aligned range's is combined from the archive's
+    chunk digests (no byte is read); a range that is not aligned has none.
+    """
     archive, start, end = retrieved
     if archive is None:
         return None
     if (start, end) == (0, archive.size):
         return archive.tree_hash
-    return archive.range_tree_hash(start, end) if _needs_hashing(retrieved) else None
+    if is_tree_hash_aligned(start, end, archive.size):
+        return archive.range_tree_hash(start, end)
+    return None
 
 
 def _create(
@@ -464,7 +449,7 @@ def list_jobs(
     if statuscode is not None and statuscode not in STATUS_CODES:
         raise InvalidParameterValueException(f"The job status code is not valid: {statuscode}")
     want_completed = _completed_filter(completed)
-    jobs = [job for _, job in _by_creation((vault, job) for job in vault.jobs.values())]
+    jobs = sorted(vault.jobs.values(), key=attrgetter("creation_date"))
     if marker:
         ids_in_order = [job.job_id for job in jobs]
         if marker not in ids_in_order:

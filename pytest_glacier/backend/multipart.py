@@ -24,7 +24,6 @@ from typing import Literal
 from pytest_glacier.backend import ids
 from pytest_glacier.backend.archives import (
     Archive,
-    archive_location,
     body_digests,
     check_description,
     require_tree_hash,
@@ -196,11 +195,6 @@ def _forget_finished(glacier: Backend, vault: Vault) -> None:
         del vault.uploads[upload_id]
 
 
-def _upload_location(glacier: Backend, ctx: RequestContext, account_id: str, vault: Vault) -> str:
-    account = region_of(glacier, ctx, account_id).account_id
-    return f"/{account}/vaults/{vault.name}/multipart-uploads"
-
-
 # -- InitiateMultipartUpload -------------------------------------------------------------------
 
 
@@ -240,8 +234,8 @@ def initiate_multipart_upload(
     )
     _forget_finished(glacier, vault)
     vault.uploads[upload.upload_id] = upload
-    location = _upload_location(glacier, ctx, account_id, vault)
-    return {"location": f"{location}/{upload.upload_id}", "uploadId": upload.upload_id}
+    location = f"/{vault.account_id}/vaults/{vault.name}/multipart-uploads/{upload.upload_id}"
+    return {"location": location, "uploadId": upload.upload_id}
 
 
 # -- UploadMultipartPart -----------------------------------------------------------------------
@@ -420,12 +414,7 @@ def _complete(
         parts=tuple(part.data for part in parts),
         chunk_digests=tuple(leaf for part in parts for leaf in part.chunk_digests),
     )
-    store(glacier, state, vault, archive)
-    upload.completion = {
-        "location": archive_location(state, vault, archive.archive_id),
-        "checksum": archive.tree_hash,
-        "archiveId": archive.archive_id,
-    }
+    upload.completion = store(glacier, state, vault, archive)
     upload.finish("Completed", now)
     return dict(upload.completion)
 

@@ -182,11 +182,7 @@ def _keyed_headers(headers: Any) -> dict[str, tuple[str, str]]:
             }
         except AttributeError:
             pass  # not the HeadersDict this was written against
-    keyed: dict[str, tuple[str, str]] = {}
-    for key, value in headers.items():
-        name = str(key)
-        keyed[name.lower()] = (name, value if type(value) is str else header_text(value))
-    return keyed
+    return {str(key).lower(): (str(key), header_text(value)) for key, value in headers.items()}
 
 
 def header_text(value: str | bytes) -> str:

@@ -266,11 +266,7 @@ def to_json(shape: Shape, value: Any) -> Any:
 def _structure(shape: Shape, value: Any) -> dict[str, Any]:
     structure = cast("StructureShape", shape)
     _check_members(structure, value, structure.name)
-    return {
-        wire: item if convert is None or item is None else convert(member_shape, item)
-        for name, wire, member_shape, convert in _converters(structure, body_only=False)
-        if (item := value.get(name, _ABSENT)) is not _ABSENT
-    }
+    return _document(_converters(structure, body_only=False), value)
 
 
 def _list(shape: Shape, value: Any) -> list[Any]:
