@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pytest_glacier.backend.accounts import resolve_account
-from pytest_glacier.backend.arns import partition_of, vault_arn
+from pytest_glacier.backend.arns import vault_arn
 from pytest_glacier.backend.conditions import (
     Condition,
     compile_conditions,
@@ -39,7 +39,6 @@ from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.dates import iso_seconds
 from pytest_glacier.backend.errors import AccessDeniedException
 from pytest_glacier.backend.policies import PolicyStatement, validate_policy_document
-from pytest_glacier.backend.vault_lock import current_lock
 
 if TYPE_CHECKING:
     from pytest_glacier.backend.archives import Archive
@@ -362,12 +361,13 @@ def authorize(
     ``glacier:ArchiveAgeInDays`` comes from ``params`` (``archive_id``, or the ``ArchiveId`` of
     an archive-retrieval job).
     """
-    lock = current_lock(glacier, vault)
+    lock = vault.lock
     own = vault.account_id == ctx.account_id
     if vault.access_policy is None and lock is None and own:
         return
     caller = caller_identity(ctx)
     action = f"glacier:{operation}"
+    action_key = action.lower()  # IAM action names compare case-insensitively
     facts = RequestFacts(
         glacier=glacier,
         ctx=ctx,
@@ -385,7 +385,7 @@ def authorize(
     allowed = own
     for label, text in policies:
         for statement in compiled_policy(text):
-            if not statement.applies(caller, action.lower(), vault.arn, facts):
+            if not statement.applies(caller, action_key, vault.arn, facts):
                 continue
             if statement.deny:
                 raise denied(caller, action, vault.arn, f"{label}, {statement.describe()}")
@@ -412,14 +412,12 @@ def authorize_request(
     the operation (its 404, or CreateVault) for the caller's own account, and denied otherwise.
     """
     account_id = params.get("account_id", "-")
-    owner = (
-        ctx.account_id if account_id in ("-", ctx.account_id) else resolve_account(ctx, account_id)
-    )
+    owner = resolve_account(ctx, account_id)
     vault_name = params.get("vault_name")
     if vault_name is None:
         if owner != ctx.account_id:
             resource = _ACCOUNT_RESOURCES.get(operation, "*")
-            arn = f"arn:{partition_of(ctx.region)}:glacier:{ctx.region}:{owner}:{resource}"
+            arn = f"arn:{ctx.partition}:glacier:{ctx.region}:{owner}:{resource}"
             raise denied(caller_identity(ctx), f"glacier:{operation}", arn, None)
         return
     state = glacier.find_region_state(owner, ctx.region)

@@ -121,13 +121,9 @@ class OperatorKind:
     negated: bool = False
 
 
+@lru_cache(maxsize=1024)
 def _glob(pattern: str) -> re.Pattern[str]:
     """IAM wildcards: ``*`` is any run of characters, ``?`` any one character."""
-    return _glob_cached(pattern)
-
-
-@lru_cache(maxsize=1024)
-def _glob_cached(pattern: str) -> re.Pattern[str]:
     parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile("".join(parts), re.DOTALL)
 

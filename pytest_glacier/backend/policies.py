@@ -79,21 +79,19 @@ class _Problems:
 class InvalidPolicyDocument(InvalidParameterValueException):
     """A policy refused by :func:`validate_policy_document`, with what was wrong with it.
 
-    ``problems`` lists every problem found (empty when the policy is too large); ``unknown``
-    names the unknown condition operators and keys among them. The vault-lock operations use
-    these to answer with their own message.
+    ``unknown`` names the unknown condition operators and keys among the problems found;
+    ``too_large`` says the policy was refused for its size. The vault-lock operations use these
+    to answer with their own message.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        problems: list[str] | None = None,
         unknown: list[str] | None = None,
         too_large: bool = False,
     ) -> None:
         super().__init__(message)
-        self.problems = problems or []
         self.unknown = unknown or []
         self.too_large = too_large
 
@@ -120,7 +118,6 @@ def validate_policy_document(text: str | None, *, kind: str) -> PolicyDocument:
         raise InvalidPolicyDocument(
             f"The specified {kind} policy is invalid: {'; '.join(problems.items)}. "
             f"Provide a valid policy.",
-            problems=problems.items,
             unknown=problems.unknown,
         )
     return document
