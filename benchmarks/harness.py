@@ -25,6 +25,8 @@ import boto3
 from botocore.awsrequest import AWSResponse
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
+"""The account the mock gives the default credentials."""
 
 
 # -- results ---------------------------------------------------------------------------------------

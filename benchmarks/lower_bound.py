@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Any
 from unittest import mock
 
-from harness import Figure, alternate, timed
+from harness import ACCOUNT, REGION, Figure, alternate, timed
 from per_call import SCENARIOS, PerCall, Scenario
 
 from pytest_glacier import mock_glacier
@@ -31,9 +31,6 @@ from pytest_glacier.backend.ids import archive_id, job_id, request_id
 from pytest_glacier.service import GlacierService
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse
 from pytest_glacier.wire.serializer import http_date
-
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 
 
 class MinimalGlacier:

@@ -12,6 +12,7 @@ benchmarks/README.md for what each figure measures and how.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import sys
@@ -34,13 +35,18 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 
+@functools.cache  # one set of clients and captured floor responses for both groups
+def _per_call_bench(smoke: bool) -> PerCall:
+    return PerCall(rounds=1 if smoke else 15, batch=3 if smoke else 100)
+
+
 def per_call(smoke: bool) -> list[Figure]:
-    bench = PerCall(rounds=1 if smoke else 15, batch=3 if smoke else 100)
+    bench = _per_call_bench(smoke)
     return [*bench.figures(), bench.enter_leave()]
 
 
 def lower_bound(smoke: bool) -> list[Figure]:
-    return LowerBound(PerCall(rounds=1 if smoke else 15, batch=3 if smoke else 100)).figures()
+    return LowerBound(_per_call_bench(smoke)).figures()
 
 
 def startup(smoke: bool) -> list[Figure]:

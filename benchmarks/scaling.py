@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 import boto3
-from harness import Figure, alternate, glacier_client, ratio_figure, timed
+from harness import ACCOUNT, REGION, Figure, alternate, glacier_client, ratio_figure, timed
 
 from pytest_glacier import GlacierMock, mock_glacier
 from pytest_glacier.backend.archives import Archive, store
@@ -31,8 +31,6 @@ from pytest_glacier.backend.multipart import Part
 from pytest_glacier.backend.treehash import MIB, chunk_digests, combine
 
 VAULT = "bench"
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 PARTS_LIMIT = 100.0
 """1,000 parts against 10: at most linear in the number of parts."""
 BYTES_LIMIT = 1.5

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pytest_glacier.backend.errors import InvalidParameterValueException
 from pytest_glacier.backend.job_output import parse_range
 from pytest_glacier.backend.job_params import parse_byte_range
-from pytest_glacier.backend.treehash import MIB, is_tree_hash_aligned
+from pytest_glacier.backend.treehash import MIB
 
 SIZES = st.one_of(
     st.builds(
@@ -82,43 +82,6 @@ def test_a_range_is_accepted_exactly_when_it_is_megabyte_aligned_and_inside(
     else:
         with pytest.raises(InvalidParameterValueException):
             parse_byte_range(text, size)
-
-
-# -- tree-hash alignment (which ranges get a checksum back, §4.4) ---------------------------------
-
-
-def tree_nodes(size: int) -> set[tuple[int, int]]:
-    """Every node of an archive's tree hash as a byte range: the oracle for alignment."""
-    chunks = -(-size // MIB)
-    level = [(i * MIB, min((i + 1) * MIB, size)) for i in range(chunks)]
-    nodes = set(level)
-    while len(level) > 1:
-        paired = [(level[i][0], level[i + 1][1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            paired.append(level[-1])
-        level = paired
-        nodes.update(level)
-    return nodes
-
-
-@given(size=SIZES, first_chunk=st.integers(0, 9), chunks=st.integers(1, 10))
-def test_tree_hash_aligned_ranges_are_the_nodes_of_the_tree(
-    size: int, first_chunk: int, chunks: int
-) -> None:
-    start = first_chunk * MIB
-    end = min((first_chunk + chunks) * MIB, size)
-    if start >= size:
-        return
-    assert is_tree_hash_aligned(start, end, size) == ((start, end) in tree_nodes(size))
-
-
-def test_documented_examples_of_alignment() -> None:
-    size = 7 * MIB + 5
-    assert is_tree_hash_aligned(0, size, size)  # the whole archive
-    assert is_tree_hash_aligned(MIB, 2 * MIB, size)  # odd chunk: one chunk only
-    assert not is_tree_hash_aligned(MIB, 3 * MIB, size)
-    assert is_tree_hash_aligned(4 * MIB, size, size)  # the last, partial subtree
-    assert not is_tree_hash_aligned(2 * MIB, 6 * MIB, size)
 
 
 # -- GetJobOutput's Range header -------------------------------------------------------------------

@@ -165,7 +165,9 @@ def test_alignment_examples_from_the_developer_guide() -> None:
     assert is_tree_hash_aligned(0, size, size)  # the whole archive
     assert is_tree_hash_aligned(4 * MIB, size, size)  # the carried-up tail
     assert is_tree_hash_aligned(2 * MIB, 4 * MIB, size)
+    assert is_tree_hash_aligned(MIB, 2 * MIB, size)  # odd chunk: one chunk only
     assert not is_tree_hash_aligned(MIB, 3 * MIB, size)  # odd start: one chunk only
+    assert not is_tree_hash_aligned(2 * MIB, 6 * MIB, size)
     assert not is_tree_hash_aligned(0, 3 * MIB, size)
     assert not is_tree_hash_aligned(1, MIB, size)
     assert not is_tree_hash_aligned(0, size + 1, size)
