@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from pytest_glacier.backend.arns import parse_identity
 from pytest_glacier.backend.settings import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_JOB_DELAYS,
@@ -95,16 +96,10 @@ def _account_id(value: object, name: str = "account_id") -> str:
     return value
 
 
-_PRINCIPAL_ARN = re.compile(
-    r"arn:aws(?:-cn|-us-gov)?:(?:iam::(\d{12}):(?:root|user/.+|role/.+)"
-    r"|sts::(\d{12}):assumed-role/[^/]+/.+)"
-)
-
-
 def _account_of(value: str) -> str:
     """The account of an ``accounts`` value: an account id, or the account in an IAM ARN."""
-    found = _PRINCIPAL_ARN.fullmatch(value)
-    return value if found is None else found.group(1) or found.group(2)
+    identity = parse_identity(value)
+    return value if identity is None else identity.account
 
 
 def _accounts(value: object) -> dict[str, str]:
@@ -117,7 +112,7 @@ def _accounts(value: object) -> dict[str, str]:
         if not isinstance(key, str) or not key:
             raise _type_error("accounts", "a dict keyed by access key id strings", key)
         if isinstance(account, str) and account.startswith("arn:"):
-            if not _PRINCIPAL_ARN.fullmatch(account):
+            if parse_identity(account) is None:
                 raise ValueError(
                     f"Glacier mock option accounts[{key!r}] must be a 12-digit account id or "
                     f"the ARN of an IAM user or role (arn:aws:iam::111122223333:user/alice, "

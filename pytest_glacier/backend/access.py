@@ -20,7 +20,6 @@ No policy on the vault costs two dictionary lookups; a policy's text is parsed o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,7 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pytest_glacier.backend.accounts import resolve_account
-from pytest_glacier.backend.arns import vault_arn
+from pytest_glacier.backend.arns import Identity, parse_identity, vault_arn
 from pytest_glacier.backend.conditions import (
     Condition,
     compile_conditions,
@@ -71,50 +70,6 @@ ARCHIVE_AGE_OPERATIONS = frozenset({"DeleteArchive", "InitiateJob"})
 
 
 # -- the caller ------------------------------------------------------------------------------
-
-_IAM_ARN = re.compile(
-    r"arn:(?P<partition>[a-z-]+):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<rest>.+)"
-)
-
-
-@dataclass(frozen=True)
-class Identity:
-    """What a principal ARN says: its account, its type and (for users and roles) its name."""
-
-    arn: str
-    account: str
-    type: str
-    """``Account`` (root), ``User``, ``Role`` or ``AssumedRole``."""
-    name: str | None = None
-    """The user name, or the role name of a role or assumed-role session."""
-
-    @property
-    def role_arn(self) -> str | None:
-        """For an assumed-role session, the ARN of its role (``aws:PrincipalArn``)."""
-        if self.type != "AssumedRole" or self.name is None:
-            return None
-        partition = self.arn.split(":", 2)[1]
-        return f"arn:{partition}:iam::{self.account}:role/{self.name}"
-
-
-def parse_identity(arn: str) -> Identity | None:
-    """The identity an IAM or STS ARN names, or None when it names none the mock models."""
-    found = _IAM_ARN.fullmatch(arn)
-    if found is None:
-        return None
-    account, rest = found["account"], found["rest"]
-    if found["service"] == "iam":
-        if rest == "root":
-            return Identity(arn, account, "Account")
-        kind, _, path = rest.partition("/")
-        if kind in ("user", "role") and path:
-            return Identity(arn, account, kind.capitalize(), path.rsplit("/", 1)[-1])
-        return None
-    kind, _, session = rest.partition("/")
-    role, _, session_name = session.partition("/")
-    if kind == "assumed-role" and role and session_name:
-        return Identity(arn, account, "AssumedRole", role)
-    return None
 
 
 def caller_identity(ctx: RequestContext) -> Identity:

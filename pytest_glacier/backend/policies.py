@@ -18,6 +18,7 @@ import json
 import re
 from typing import Any, Literal, TypedDict
 
+from pytest_glacier.backend.arns import parse_identity
 from pytest_glacier.backend.conditions import condition_problems
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.errors import (
@@ -205,7 +206,7 @@ def _parse_principal(
             problems.add(f"{where} {name} {principal_type!r} must be a string or list of strings")
             continue
         if principal_type == "AWS":
-            for bad in (value for value in parsed if not _AWS_PRINCIPAL.fullmatch(value)):
+            for bad in (value for value in parsed if not _is_aws_principal(value)):
                 problems.add(
                     f"{where} {name} 'AWS' value {bad!r} is not '*', a 12-digit account id or "
                     f"an IAM ARN (arn:aws:iam::<account>:root, ...:user/<name>, ...:role/<name>)"
@@ -214,7 +215,12 @@ def _parse_principal(
     return principal
 
 
-_AWS_PRINCIPAL = re.compile(r"\*|\d{12}|arn:[a-z-]+:(iam|sts)::\d{12}:\S+")
+def _is_aws_principal(value: str) -> bool:
+    """``*``, a 12-digit account id, or the ARN of an account, IAM user or role, or STS session."""
+    return value == "*" or _ACCOUNT_ID.fullmatch(value) is not None or bool(parse_identity(value))
+
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
 
 
 def _parse_condition(raw: dict[str, Any], where: str, problems: _Problems) -> dict[str, Any] | None:

@@ -24,19 +24,22 @@ releases the port and joins the server thread.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import socket
 import socketserver
 import threading
 import time
+from datetime import datetime, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+from pytest_glacier.backend.errors import BadRequest, GlacierError, ServiceUnavailableException
+from pytest_glacier.backend.ids import request_id
+from pytest_glacier.wire import encode_error
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 
 if TYPE_CHECKING:
@@ -263,26 +266,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
             body = self._read_body()
         except _BadBody as problem:
             self.close_connection = True
-            self._write(_error(400, "BadRequest", str(problem), "Client"))
+            self._write(_error(BadRequest(str(problem))))
             return
         except (TimeoutError, ConnectionError):
             self.close_connection = True  # stalled or gone mid-body: nobody to answer
             return
         handler = self.server.owner.handler
         if handler is None:
-            self._write(_error(503, "ServiceUnavailableException", NO_MOCK_MESSAGE, "Server"))
+            self._write(_error(_NoMock(NO_MOCK_MESSAGE)))
             return
         try:
             request = self._to_http_request(body)
         except ValueError as problem:  # an absolute-form target that is not a URL
-            self._write(_error(400, "BadRequest", f"Invalid request target: {problem}", "Client"))
+            self._write(_error(BadRequest(f"Invalid request target: {problem}")))
             return
         try:
             response = handler(request)
         except Exception as bug:  # the service answers its own bugs; this is a last resort
             logger.exception("the Glacier handler raised")
             message = f"pytest-glacier server error: {type(bug).__name__}: {bug}"
-            response = _error(500, "ServiceUnavailableException", message, "Server")
+            response = _error(_InternalError(message))
         self._write(response)
 
     # http.server calls do_<METHOD>; Glacier's router decides what each method may do.
@@ -317,9 +320,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         self.close_connection = True
         reason = message or self.responses.get(code, ("",))[0]
-        self._write(
-            _error(400, "BadRequest", f"Malformed HTTP request ({code}: {reason}).", "Client")
-        )
+        self._write(_error(BadRequest(f"Malformed HTTP request ({code}: {reason}).")))
 
     # -- request: HTTP -> canonical -------------------------------------------------------------
 
@@ -435,10 +436,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-def _error(status: int, code: str, message: str, fault: str) -> HttpResponse:
-    """A Glacier-shaped error the server gives itself (no mock, or a body it cannot read)."""
-    body = json.dumps({"code": code, "message": message, "type": fault}).encode()
-    return HttpResponse(status, Headers({"Content-Type": "application/json"}), body)
+class _NoMock(ServiceUnavailableException):
+    """No mock to answer: 503, the status of a service that is there but not serving yet."""
+
+    status = 503
+
+
+class _InternalError(ServiceUnavailableException):
+    """The handler itself raised (the service answers its own bugs: this is a last resort)."""
+
+    status = 500
+
+
+def _error(error: GlacierError) -> HttpResponse:
+    """An error the server answers itself (no mock, a request it cannot read), shaped and
+    headed as every other Glacier error response: the same serializer makes it."""
+    return encode_error(error, request_id=request_id(), date=datetime.now(timezone.utc))
 
 
 def _close(body: bytes | ResponseBody) -> None:

@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from glacier_helpers import error_of
 
 from pytest_glacier import GlacierMock
 
@@ -61,12 +62,6 @@ def set_policy(owner: Any, *statements: dict[str, Any]) -> str:
     text = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
     owner.set_vault_access_policy(vaultName="shared", policy={"Policy": text})
     return text
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = excinfo.value.response
-    status = response["ResponseMetadata"]["HTTPStatusCode"]
-    return status, response["Error"]["Code"], response["Error"]["Message"]
 
 
 def assert_denied(call: Any, **params: Any) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from botocore.utils import calculate_tree_hash
+from glacier_helpers import error_of, tree_hash
 
 from pytest_glacier import GlacierMock
 from pytest_glacier.backend.archives import Archive
@@ -32,23 +32,9 @@ def vault(no_retry_glacier: Any) -> str:
     return "v"
 
 
-def oracle(data: bytes) -> str:
-    body: Any = io.BytesIO(data)  # botocore-stubs type the file-like argument as str
-    return str(calculate_tree_hash(body))
-
-
 def stored(mock: GlacierMock, archive_id: str, vault: str = "v") -> Archive:
     state = mock._backend.region_state(ACCOUNT, REGION)
     return state.vaults[vault].archives[archive_id]
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = excinfo.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
 
 
 # -- UploadArchive -------------------------------------------------------------------------------
@@ -65,7 +51,7 @@ def test_upload_answers_id_checksum_and_location(
     archive_id = response["archiveId"]
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert ID_SHAPE.fullmatch(archive_id)
-    assert response["checksum"] == oracle(body)
+    assert response["checksum"] == tree_hash(body)
     assert response["location"] == f"/{ACCOUNT}/vaults/{vault}/archives/{archive_id}"
     archive = stored(glacier_mock, archive_id)
     assert b"".join(archive.iter_bytes()) == body
@@ -85,8 +71,8 @@ def test_multi_chunk_bodies_hash_like_botocore(
 ) -> None:
     body = hashlib.shake_256(str(size).encode()).digest(size)
     response = no_retry_glacier.upload_archive(vaultName=vault, body=body)
-    assert response["checksum"] == oracle(body)
-    assert stored(glacier_mock, response["archiveId"]).tree_hash == oracle(body)
+    assert response["checksum"] == tree_hash(body)
+    assert stored(glacier_mock, response["archiveId"]).tree_hash == tree_hash(body)
 
 
 def test_file_object_bodies(
@@ -100,7 +86,7 @@ def test_file_object_bodies(
     from_buffer = no_retry_glacier.upload_archive(vaultName=vault, body=io.BytesIO(data))
 
     for response in (from_file, from_buffer):
-        assert response["checksum"] == oracle(data)
+        assert response["checksum"] == tree_hash(data)
         assert b"".join(stored(glacier_mock, response["archiveId"]).iter_bytes()) == data
 
 
@@ -113,15 +99,15 @@ def test_a_wrong_tree_hash_is_refused_with_the_real_message(
     assert error_of(raised) == (
         400,
         "InvalidParameterValueException",
-        f"Checksum mismatch: expected {wrong}, computed {oracle(b'data')}",
+        f"Checksum mismatch: expected {wrong}, computed {tree_hash(b'data')}",
     )
 
 
 def test_an_uppercase_tree_hash_is_accepted(no_retry_glacier: Any, vault: str) -> None:
     response = no_retry_glacier.upload_archive(
-        vaultName=vault, body=b"data", checksum=oracle(b"data").upper()
+        vaultName=vault, body=b"data", checksum=tree_hash(b"data").upper()
     )
-    assert response["checksum"] == oracle(b"data")
+    assert response["checksum"] == tree_hash(b"data")
 
 
 def test_an_empty_body_is_refused(no_retry_glacier: Any, vault: str) -> None:
@@ -179,9 +165,9 @@ def raw_upload(body: bytes, **headers: str) -> requests.Response:
 def test_raw_upload_without_content_sha256_and_with_an_uppercase_tree_hash(
     glacier_mock: GlacierMock, vault: str
 ) -> None:
-    response = raw_upload(b"raw body", **{"x-amz-sha256-tree-hash": oracle(b"raw body").upper()})
+    response = raw_upload(b"raw body", **{"x-amz-sha256-tree-hash": tree_hash(b"raw body").upper()})
     assert response.status_code == 201
-    assert response.headers["x-amz-sha256-tree-hash"] == oracle(b"raw body")
+    assert response.headers["x-amz-sha256-tree-hash"] == tree_hash(b"raw body")
     assert ID_SHAPE.fullmatch(response.headers["x-amz-archive-id"])
 
 
@@ -191,7 +177,7 @@ def test_raw_upload_whose_content_sha256_does_not_match_fails_the_signature(
     response = raw_upload(
         b"raw body",
         **{
-            "x-amz-sha256-tree-hash": oracle(b"raw body"),
+            "x-amz-sha256-tree-hash": tree_hash(b"raw body"),
             "x-amz-content-sha256": hashlib.sha256(b"other").hexdigest(),
         },
     )

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import random
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from botocore.utils import calculate_tree_hash
+from glacier_helpers import tree_hash
 
 from pytest_glacier import GlacierMock
 
@@ -21,11 +20,6 @@ MIB = 1024 * 1024
 ACCOUNT = "123456789012"
 GLACIER = "https://glacier.us-east-1.amazonaws.com"
 VERSION = {"x-amz-glacier-version": "2012-06-01"}
-
-
-def tree_hash(data: bytes) -> str:
-    body: Any = io.BytesIO(data)  # botocore-stubs type it as str; it is a file object
-    return calculate_tree_hash(body)
 
 
 def data_of(size: int, seed: int = 7) -> bytes:

@@ -9,7 +9,6 @@ shorter than the part size is accepted until Complete, which lets paging tests s
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import re
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from botocore.utils import calculate_tree_hash
+from glacier_helpers import error_of, tree_hash
 
 from pytest_glacier import GlacierMock
 from pytest_glacier.backend.archives import Archive
@@ -40,22 +39,8 @@ def client(no_retry_glacier: Any) -> Any:
     return no_retry_glacier
 
 
-def oracle(data: bytes) -> str:
-    body: Any = io.BytesIO(data)  # botocore-stubs type the file-like argument as str
-    return str(calculate_tree_hash(body))
-
-
 def stored(mock: GlacierMock, archive_id: str) -> Archive:
     return mock._backend.region_state(ACCOUNT, REGION).vaults["v"].archives[archive_id]
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = excinfo.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
 
 
 def initiate(client: Any, part_size: int = MIB, **params: Any) -> str:
@@ -81,7 +66,7 @@ def put_all(client: Any, upload_id: str, data: bytes, part_size: int = MIB) -> N
 
 def complete(client: Any, upload_id: str, data: bytes, **params: Any) -> dict[str, Any]:
     params.setdefault("archiveSize", str(len(data)))
-    params.setdefault("checksum", oracle(data))
+    params.setdefault("checksum", tree_hash(data))
     sent = {name: value for name, value in params.items() if value is not None}  # None: omit it
     result: dict[str, Any] = client.complete_multipart_upload(
         vaultName="v", uploadId=upload_id, **sent
@@ -115,13 +100,13 @@ def test_initiate_upload_parts_in_any_order_complete(
         part = data[start : start + MIB]
         answered = put(client, upload_id, start, part)
         assert answered["ResponseMetadata"]["HTTPStatusCode"] == 204
-        assert answered["checksum"] == oracle(part)
+        assert answered["checksum"] == tree_hash(part)
 
     completed = complete(client, upload_id, data)
 
     archive_id = completed["archiveId"]
     assert completed["ResponseMetadata"]["HTTPStatusCode"] == 201
-    assert completed["checksum"] == oracle(data)
+    assert completed["checksum"] == tree_hash(data)
     assert completed["location"] == f"/{ACCOUNT}/vaults/v/archives/{archive_id}"
     archive = stored(glacier_mock, archive_id)
     assert b"".join(archive.iter_bytes()) == data
@@ -142,7 +127,7 @@ def test_reading_an_archive_back_streams_the_stored_parts_without_joining_them(
     assert all(view.obj is part for view, part in zip(views, archive.parts, strict=True))
     middle = list(archive.iter_bytes(MIB - 2, 2 * MIB + 2))  # a range across part boundaries
     assert b"".join(middle) == data[MIB - 2 : 2 * MIB + 2]
-    assert archive.range_tree_hash(MIB, 3 * MIB) == oracle(data[MIB : 3 * MIB])
+    assert archive.range_tree_hash(MIB, 3 * MIB) == tree_hash(data[MIB : 3 * MIB])
 
 
 def test_a_range_uploaded_again_overwrites_the_part(glacier_mock: GlacierMock, client: Any) -> None:
@@ -153,7 +138,7 @@ def test_a_range_uploaded_again_overwrites_the_part(glacier_mock: GlacierMock, c
     listed = client.list_parts(vaultName="v", uploadId=upload_id)["Parts"]
     assert listed[1] == {
         "RangeInBytes": f"{MIB}-{MIB + 13}",
-        "SHA256TreeHash": oracle(b"second, longer"),
+        "SHA256TreeHash": tree_hash(b"second, longer"),
     }
     data = b"a" * MIB + b"second, longer"
     assert (
@@ -264,7 +249,7 @@ def test_part_tree_hash_mismatch(client: Any) -> None:
     assert expect_error(lambda: put(client, upload_id, 0, b"part", checksum="ab" * 32)) == (
         400,
         "InvalidParameterValueException",
-        f"Checksum mismatch: expected {'ab' * 32}, computed {oracle(b'part')}",
+        f"Checksum mismatch: expected {'ab' * 32}, computed {tree_hash(b'part')}",
     )
     assert client.list_parts(vaultName="v", uploadId=upload_id)["Parts"] == []
 
@@ -287,7 +272,7 @@ def test_part_for_an_unknown_upload(client: Any) -> None:
 def test_a_concrete_total_in_content_range_is_accepted(client: Any) -> None:
     upload_id = initiate(client)
     put(client, upload_id, 0, b"x" * 10, range="bytes 0-9/10")
-    assert complete(client, upload_id, b"x" * 10)["checksum"] == oracle(b"x" * 10)
+    assert complete(client, upload_id, b"x" * 10)["checksum"] == tree_hash(b"x" * 10)
 
 
 # -- CompleteMultipartUpload ---------------------------------------------------------------------
@@ -321,9 +306,8 @@ def test_complete_checks_size_gaps_and_hash_and_leaves_the_upload_open(client: A
     listed = client.list_multipart_uploads(vaultName="v")["UploadsList"]
     assert [upload["MultipartUploadId"] for upload in listed] == [upload_id]
 
-    assert complete(client, upload_id, data, checksum=oracle(data).upper())["checksum"] == oracle(
-        data
-    )
+    completed = complete(client, upload_id, data, checksum=tree_hash(data).upper())
+    assert completed["checksum"] == tree_hash(data)
 
 
 def test_a_short_part_is_accepted_but_complete_refuses_it(client: Any) -> None:
@@ -495,9 +479,11 @@ def test_a_64_mib_upload_from_4_threads_arrives_byte_for_byte(
     archive = stored(glacier_mock, complete(client, upload_id, data)["archiveId"])
 
     assert archive.size == len(data)
-    assert archive.tree_hash == oracle(data)
+    assert archive.tree_hash == tree_hash(data)
     assert b"".join(archive.iter_bytes()) == data
-    assert all(checksums[start] == oracle(data[start : start + part_size]) for start in starts[:3])
+    assert all(
+        checksums[start] == tree_hash(data[start : start + part_size]) for start in starts[:3]
+    )
 
 
 def test_parts_of_several_uploads_from_many_threads_never_mix(
@@ -550,19 +536,19 @@ def test_a_raw_http_upload_as_third_party_clients_send_it(
                 **VERSION,
                 # glacier-upload sends the total; hashes in uppercase; no x-amz-content-sha256.
                 "Content-Range": f"bytes {start}-{end}/{len(data)}",
-                "x-amz-sha256-tree-hash": oracle(part).upper(),
+                "x-amz-sha256-tree-hash": tree_hash(part).upper(),
             },
             timeout=5,
         )
         assert response.status_code == 204, response.text
-        assert response.headers["x-amz-sha256-tree-hash"] == oracle(part)
+        assert response.headers["x-amz-sha256-tree-hash"] == tree_hash(part)
 
     completed = requests.post(
         f"{base}/{upload_id}",
         headers={
             **VERSION,
             "x-amz-archive-size": str(len(data)),
-            "x-amz-sha256-tree-hash": oracle(data),
+            "x-amz-sha256-tree-hash": tree_hash(data),
         },
         timeout=5,
     )

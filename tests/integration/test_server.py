@@ -251,6 +251,8 @@ def test_without_a_mock_the_server_answers_a_glacier_shaped_503(bare_server: Gla
     assert error["code"] == "ServiceUnavailableException"
     assert error["type"] == "Server"
     assert error["message"].startswith("No Glacier mock is active")
+    assert len(headers["x-amzn-RequestId"]) == 47
+    assert headers["Content-Length"] == str(len(body))
 
 
 def test_serve_and_stop_serving_rebind_the_handler(bare_server: GlacierServer) -> None:
@@ -349,7 +351,9 @@ def test_invalid_body_framing_gets_400(server: GlacierServer, framing: bytes) ->
         sock.sendall(b"PUT /-/vaults/v HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\nabc")
         answer = receive_all(sock)  # the server closes after the 400
     assert answer.startswith(b"HTTP/1.1 400")
-    assert json.loads(answer.partition(b"\r\n\r\n")[2])["code"] == "BadRequest"
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert json.loads(body)["code"] == "BadRequest"
+    assert b"\r\nx-amzn-RequestId: " in head  # headed as every Glacier error
     assert_still_serving(server)
 
 

@@ -9,7 +9,6 @@ and the dummy credentials set by the fixture are all they know. The JavaScript t
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.utils import calculate_tree_hash
+from glacier_helpers import tree_hash
 
 from pytest_glacier import GlacierMock, GlacierServer
 
@@ -27,11 +26,6 @@ MiB = 1024 * 1024
 SMALL = b"a small archive, uploaded in one request\n" * 50
 LARGE = bytes(range(256)) * (MiB // 256) + b"and a little more" * 100  # two parts of 1 MiB
 TIMEOUT = 120  # seconds for any one subprocess; each takes about a second
-
-
-def tree_hash(data: bytes) -> str:
-    # botocore-stubs types the argument as str; botocore reads a binary file object.
-    return str(calculate_tree_hash(io.BytesIO(data)))  # type: ignore[arg-type]
 
 
 def part_ranges(size: int, part_size: int = MiB) -> list[tuple[int, int]]:

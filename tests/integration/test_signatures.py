@@ -16,6 +16,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from glacier_helpers import error_of
 
 from pytest_glacier import GlacierMock
 from pytest_glacier.wire.signature import MISMATCH, MISSING_AUTHENTICATION, UNKNOWN_KEY
@@ -36,12 +37,6 @@ def client(key: str = "AKIDEXAMPLE", secret: str | None = None) -> Any:
         aws_secret_access_key=KEYS.get(key, "unknown") if secret is None else secret,
         config=NO_RETRIES,
     )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = excinfo.value.response
-    status = response["ResponseMetadata"]["HTTPStatusCode"]
-    return status, response["Error"]["Code"], response["Error"]["Message"]
 
 
 def raw_error(response: requests.Response) -> tuple[int, str, str]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from glacier_helpers import error_of
 
 from pytest_glacier import GlacierMock
 from pytest_glacier.backend.archives import Archive
@@ -33,12 +34,6 @@ RETENTION_POLICY = json.dumps(
         ],
     }
 )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = excinfo.value.response
-    status = response["ResponseMetadata"]["HTTPStatusCode"]
-    return status, response["Error"]["Code"], response["Error"]["Message"]
 
 
 def parse(text: str) -> datetime:

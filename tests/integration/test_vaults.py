@@ -8,19 +8,11 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from glacier_helpers import error_of
 
 from pytest_glacier import GlacierMock
 
 ACCOUNT = "123456789012"
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = excinfo.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
 
 
 def test_create_vault_returns_location_with_the_real_account_id(glacier: Any) -> None:

@@ -13,7 +13,6 @@ due exactly at midnight).
 from __future__ import annotations
 
 import calendar
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.utils import calculate_tree_hash
 
 REGIONS = ("us-east-1", "eu-west-1")
 ACCOUNT = "123456789012"
@@ -49,11 +47,6 @@ def client(region: str) -> Any:
         aws_secret_access_key="testing",
         config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
     )
-
-
-def tree_hash(data: bytes) -> str:
-    body: Any = io.BytesIO(data)  # botocore-stubs type the file-like argument as str
-    return str(calculate_tree_hash(body))
 
 
 def iso_millis(when: datetime) -> str:

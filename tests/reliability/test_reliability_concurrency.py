@@ -13,7 +13,6 @@ hanging it.
 
 from __future__ import annotations
 
-import io
 import json
 import queue
 import random
@@ -27,7 +26,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from botocore.utils import calculate_tree_hash
+from glacier_helpers import tree_hash
 
 from pytest_glacier import GlacierMock
 
@@ -40,11 +39,6 @@ LISTINGS = 80
 TIME_LIMIT = 90.0  # seconds for the whole storm
 VAULT = "storm"
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"}, max_pool_connections=4)
-
-
-def tree_hash(data: bytes) -> str:
-    body: Any = io.BytesIO(data)  # botocore-stubs type the file-like argument as str
-    return str(calculate_tree_hash(body))
 
 
 @dataclass

@@ -36,6 +36,7 @@ from typing import Any
 import botocore
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
+from glacier_helpers import tree_hash
 from glacier_model_state import (
     ACCOUNT,
     DAY,
@@ -57,7 +58,6 @@ from glacier_model_state import (
     iso_millis,
     lock_policy,
     one_month_later,
-    tree_hash,
 )
 from hypothesis import strategies as st
 from hypothesis.stateful import (

@@ -14,8 +14,9 @@ import pytest
 from backend_fakes import ACCOUNT, CTX, OTHER_ACCOUNT, REGION, START, Harness
 
 from pytest_glacier.backend import RequestContext
-from pytest_glacier.backend.access import authorize, parse_identity, principal_matches
+from pytest_glacier.backend.access import authorize, principal_matches
 from pytest_glacier.backend.archives import Archive
+from pytest_glacier.backend.arns import parse_identity
 from pytest_glacier.backend.errors import (
     AccessDeniedException,
     InvalidParameterValueException,
@@ -368,10 +369,15 @@ def test_principal_matching(value: str, caller_arn: str, expected: bool) -> None
     assert principal_matches(value, caller) is expected
 
 
-def test_a_malformed_aws_principal_is_refused_when_set(g: Harness) -> None:
+@pytest.mark.parametrize(
+    "principal",
+    ["bob", "arn:aws:iam::111122223333:group/g", "arn:aws:iam::111122223333:user/", "1234"],
+)
+def test_a_malformed_aws_principal_is_refused_when_set(g: Harness, principal: str) -> None:
     with pytest.raises(InvalidParameterValueException) as err:
-        set_access_policy(g, statement(Principal={"AWS": "bob"}))
-    assert "'AWS' value 'bob' is not '*', a 12-digit account id or an IAM ARN" in str(err.value)
+        set_access_policy(g, statement(Principal={"AWS": principal}))
+    expected = f"'AWS' value {principal!r} is not '*', a 12-digit account id or an IAM ARN"
+    assert expected in str(err.value)
 
 
 # -- condition keys --------------------------------------------------------------------------------

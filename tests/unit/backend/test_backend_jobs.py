@@ -6,7 +6,6 @@ depend on nothing but the job code.
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
@@ -15,7 +14,7 @@ import botocore.session
 import pytest
 from backend_fakes import ACCOUNT, CTX, OTHER_REGION, REGION, START, Harness
 from botocore.model import StructureShape
-from botocore.utils import calculate_tree_hash
+from glacier_helpers import tree_hash
 
 from pytest_glacier.backend import BackendSettings, RequestContext
 from pytest_glacier.backend.archives import Archive
@@ -41,11 +40,6 @@ JOB_SHAPE = (
 )
 JOB_KEYS = set(cast("StructureShape", JOB_SHAPE).members)
 MIDNIGHT = datetime(2030, 1, 16, tzinfo=timezone.utc)
-
-
-def tree_hash(data: bytes) -> str:
-    body: Any = io.BytesIO(data)  # botocore-stubs type it as str; it is a file object
-    return calculate_tree_hash(body)
 
 
 def vault_of(g: Harness, name: str = "vault", ctx: RequestContext = CTX) -> Vault:

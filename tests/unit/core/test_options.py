@@ -50,6 +50,8 @@ def test_start_time_accepts_aware_datetimes_and_iso_strings() -> None:
         ({"account_id": "1234-5678-9012"}, ValueError, "12 digits"),
         ({"accounts": ["AKIA"]}, TypeError, "'accounts'"),
         ({"accounts": {"AKIA": "x"}}, ValueError, r"accounts\['AKIA'\]"),
+        ({"accounts": {"AKIA": "arn:aws:iam::111122223333:group/g"}}, ValueError, "IAM user"),
+        ({"accounts": {"AKIA": "arn:aws-iso:iam::111122223333:user/a"}}, ValueError, "IAM user"),
         ({"job_delays": {"Glacial": timedelta(1)}}, ValueError, "unknown tier 'Glacial'"),
         ({"job_delays": {"Bulk": "1h"}}, TypeError, r"job_delays\['Bulk'\]"),
         ({"job_delays": {"Bulk": timedelta(-1)}}, ValueError, "negative"),
@@ -75,3 +77,20 @@ def test_later_layers_win_key_by_key() -> None:
         {"account_id": "222222222222"},
     )
     assert merged == {"account_id": "222222222222", "inventory": "immediate"}
+
+
+@pytest.mark.parametrize(
+    ("arn", "account"),
+    [
+        ("arn:aws:iam::111122223333:user/alice", "111122223333"),
+        ("arn:aws:iam::111122223333:role/path/admin", "111122223333"),
+        ("arn:aws-cn:sts::444455556666:assumed-role/admin/session", "444455556666"),
+        ("arn:aws:iam::111122223333:root", "111122223333"),
+    ],
+)
+def test_an_accounts_arn_acts_as_its_account_and_names_its_principal(
+    arn: str, account: str
+) -> None:
+    settings = build_options({"accounts": {"AKIA": arn}}).backend_settings()
+    assert settings.accounts == {"AKIA": account}
+    assert settings.principals == {"AKIA": arn}
