@@ -95,14 +95,14 @@ def check_description(description: str | None, kind: str = "archive") -> None:
         return
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise InvalidParameterValueException(
-            f"Invalid {kind} description: it is {len(description)} characters long. A {kind} "
-            f"description is at most {MAX_DESCRIPTION_LENGTH} characters."
+            f"Invalid {kind} description: it is {len(description)} characters long; "
+            f"{kind} descriptions are at most {MAX_DESCRIPTION_LENGTH} characters."
         )
     for position, char in enumerate(description):
         if not " " <= char <= "~":
             raise InvalidParameterValueException(
                 f"Invalid {kind} description: character {char!r} at position {position} is not "
-                f"printable ASCII. A {kind} description may contain only the characters "
+                f"printable ASCII: {kind} descriptions may contain only the characters "
                 f"0x20 (space) to 0x7E (~)."
             )
 

@@ -85,6 +85,13 @@ def get_job_output(
         raise InvalidParameterValueException(
             f"The job is not currently available for download: {job_id}"
         )
+    if job.select is not None:
+        # UNCONFIRMED: a select job's results exist only in S3; Glacier has nothing to return.
+        bucket = job.select.output_location["S3"]["BucketName"]
+        raise InvalidParameterValueException(
+            f"The job {job_id} is a select job: its results are written to Amazon S3 "
+            f"(s3://{bucket}/{job.select.output_path(job_id)}), not returned by GetJobOutput."
+        )
     if job.archive is not None:
         return _archive_output(job, job.archive, range)
     return _inventory_output(job, range)

@@ -20,6 +20,7 @@ from pytest_glacier.backend.errors import (
     MissingParameterValueException,
 )
 from pytest_glacier.backend.inventory_output import InventoryQuery, parse_query
+from pytest_glacier.backend.job_select import SelectRequest, parse_select
 from pytest_glacier.backend.notifications import parse_topic_arn
 from pytest_glacier.backend.numeric_text import parse_long
 from pytest_glacier.backend.treehash import MIB
@@ -48,6 +49,7 @@ class JobRequest:
     archive_id: str | None = None
     byte_range: str | None = None
     inventory: InventoryQuery | None = None
+    select: SelectRequest | None = None
 
 
 def parse_job_parameters(params: Mapping[str, Any] | None, ctx: RequestContext) -> JobRequest:
@@ -56,25 +58,17 @@ def parse_job_parameters(params: Mapping[str, Any] | None, ctx: RequestContext) 
     job_type = params.get("Type")
     if job_type is None:
         raise MissingParameterValueException(
-            "Required parameter missing: Type. Give the job Type: 'archive-retrieval' or "
-            "'inventory-retrieval'."
-        )
-    if job_type == SELECT:
-        raise InvalidParameterValueException(
-            "Select jobs (Type 'select', S3 Glacier Select) are not supported by pytest-glacier. "
-            "Use an 'archive-retrieval' job and query the archive's bytes in the test instead."
+            "Required parameter missing: Type. Give the job Type: 'archive-retrieval', "
+            "'inventory-retrieval' or 'select'."
         )
     if job_type not in JOB_TYPES:
         raise InvalidParameterValueException(
-            f"Invalid job type: {job_type!r}. Type must be 'archive-retrieval' or "
-            f"'inventory-retrieval' ('select' is not supported by pytest-glacier)."
+            f"Invalid job type: {job_type!r}. Type must be 'archive-retrieval', "
+            f"'inventory-retrieval' or 'select'."
         )
-    for select_only in ("SelectParameters", "OutputLocation"):
-        if params.get(select_only) is not None:
-            raise InvalidParameterValueException(
-                f"{select_only} is only valid for select jobs, not for a {job_type} job. "
-                f"Remove {select_only}."
-            )
+    if job_type != SELECT:
+        for select_only in ("SelectParameters", "OutputLocation"):
+            _refuse(params, select_only, job_type, "select jobs")
     tier = params.get("Tier", STANDARD)
     if tier not in TIERS:
         raise InvalidParameterValueException(
@@ -87,30 +81,39 @@ def parse_job_parameters(params: Mapping[str, Any] | None, ctx: RequestContext) 
         "sns_topic": parse_topic_arn(sns_topic, ctx) if sns_topic is not None else None,
     }
     if job_type == ARCHIVE_RETRIEVAL:
-        for inventory_only in ("Format", "InventoryRetrievalParameters"):
-            _refuse(params, inventory_only, job_type, "inventory-retrieval jobs")
-        archive_id = params.get("ArchiveId")
-        if not archive_id:
-            raise MissingParameterValueException(
-                "Required parameter missing: ArchiveId. An archive-retrieval job needs the "
-                "ArchiveId of the archive to retrieve."
-            )
         return JobRequest(
             ARCHIVE_RETRIEVAL,
-            archive_id=archive_id,
+            archive_id=_archive_id(params, job_type, "retrieve"),
             byte_range=params.get("RetrievalByteRange"),
             **common,
         )
+    if job_type == SELECT:
+        _refuse(params, "RetrievalByteRange", job_type, "archive-retrieval jobs")
+        archive_id = _archive_id(params, job_type, "query")
+        return JobRequest(SELECT, archive_id=archive_id, select=parse_select(params), **common)
     for archive_only in ("ArchiveId", "RetrievalByteRange"):
         _refuse(params, archive_only, job_type, "archive-retrieval jobs")
     inventory = parse_query(params.get("Format"), params.get("InventoryRetrievalParameters"))
     return JobRequest(INVENTORY_RETRIEVAL, inventory=inventory, **common)
 
 
+def _archive_id(params: Mapping[str, Any], job_type: str, verb: str) -> str:
+    """The ArchiveId an archive-retrieval or select job needs (neither takes inventory fields)."""
+    for inventory_only in ("Format", "InventoryRetrievalParameters"):
+        _refuse(params, inventory_only, job_type, "inventory-retrieval jobs")
+    archive_id = params.get("ArchiveId")
+    if not archive_id:
+        raise MissingParameterValueException(
+            f"Required parameter missing: ArchiveId. Give the ArchiveId of the archive to "
+            f"{verb}: {job_type} jobs need one."
+        )
+    return str(archive_id)
+
+
 def _refuse(params: Mapping[str, Any], name: str, job_type: str, valid_for: str) -> None:
     if params.get(name) is not None:
         raise InvalidParameterValueException(
-            f"{name} is not valid for a {job_type} job (it is only used by {valid_for}). "
+            f"{name} is not valid for {job_type} jobs (it is only used by {valid_for}). "
             f"Remove {name}."
         )
 

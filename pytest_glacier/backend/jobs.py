@@ -41,10 +41,13 @@ from pytest_glacier.backend.inventory_output import InventoryQuery, render
 from pytest_glacier.backend.job_admission import admit_retrieval
 from pytest_glacier.backend.job_params import (
     ARCHIVE_RETRIEVAL,
+    INVENTORY_RETRIEVAL,
+    SELECT,
     JobRequest,
     parse_byte_range,
     parse_job_parameters,
 )
+from pytest_glacier.backend.job_select import SelectRequest
 from pytest_glacier.backend.notifications import (
     ARCHIVE_RETRIEVAL_COMPLETED,
     INVENTORY_RETRIEVAL_COMPLETED,
@@ -65,6 +68,13 @@ IN_PROGRESS_MESSAGE = "Operation in progress."
 
 ARCHIVE_ACTION = "ArchiveRetrieval"
 INVENTORY_ACTION = "InventoryRetrieval"
+SELECT_ACTION = "Select"
+ACTIONS = {
+    ARCHIVE_RETRIEVAL: ARCHIVE_ACTION,
+    INVENTORY_RETRIEVAL: INVENTORY_ACTION,
+    SELECT: SELECT_ACTION,
+}
+"""The job description's ``Action`` of each InitiateJob ``Type`` (GLACIER_SPEC §5.1)."""
 INVENTORY_DELAY_KEY = "Inventory"
 
 OUTPUT_LIFETIME = timedelta(hours=24)
@@ -88,13 +98,14 @@ class Job:
     description: str | None = None
     sns_topic: str | None = None
     archive: Archive | None = None
-    """The archive an archive-retrieval job reads (kept even if the archive is deleted)."""
+    """The archive an archive-retrieval or select job reads (kept even if it is deleted)."""
     start: int = 0
     end: int = 0
     """The retrieved bytes ``[start, end)`` of the archive."""
     range_tree_hash: str | None = None
     """Tree hash of the retrieved range when it is tree-hash aligned, else None."""
     inventory_query: InventoryQuery | None = None
+    select: SelectRequest | None = None
     status: str = IN_PROGRESS
     status_message: str = IN_PROGRESS_MESSAGE
     completion_date: datetime | None = None
@@ -128,15 +139,17 @@ class Job:
 def describe(job: Job) -> dict[str, Any]:
     """The job description, as DescribeJob, ListJobs and notifications show it (§5.3).
 
-    Every member is present; the ones that do not apply to the job's type or status are null.
+    Every member is present; the ones that do not apply to the job's type or status are null
+    (a select job names its archive, but its sizes, hashes and range are an archive-retrieval's).
     """
-    archive = job.archive
+    archive = job.archive if job.is_archive_retrieval else None
     done = job.status == SUCCEEDED
+    select = job.select
     return {
         "JobId": job.job_id,
         "JobDescription": job.description,
         "Action": job.action,
-        "ArchiveId": archive.archive_id if archive else None,
+        "ArchiveId": job.archive.archive_id if job.archive else None,
         "VaultARN": job.vault_arn,
         "CreationDate": iso_millis(job.creation_date),
         "Completed": job.completed,
@@ -153,9 +166,9 @@ def describe(job: Job) -> dict[str, Any]:
         "RetrievalByteRange": f"{job.start}-{job.end - 1}" if archive else None,
         "Tier": job.tier,
         "InventoryRetrievalParameters": _inventory_parameters(job),
-        "JobOutputPath": None,
-        "SelectParameters": None,
-        "OutputLocation": None,
+        "JobOutputPath": select.output_path(job.job_id) if select else None,
+        "SelectParameters": select.parameters if select else None,
+        "OutputLocation": select.output_location if select else None,
     }
 
 
@@ -224,11 +237,16 @@ def finish(
     _notify(glacier, vault, job)
 
 
+_VAULT_EVENTS = {
+    ARCHIVE_ACTION: ARCHIVE_RETRIEVAL_COMPLETED,
+    INVENTORY_ACTION: INVENTORY_RETRIEVAL_COMPLETED,
+}
+"""The vault notification event each action's completion is (a vault has none for select)."""
+
+
 def _notify(glacier: Backend, vault: Vault, job: Job) -> None:
-    event = (
-        ARCHIVE_RETRIEVAL_COMPLETED if job.is_archive_retrieval else INVENTORY_RETRIEVAL_COMPLETED
-    )
-    topics = [job.sns_topic, vault_topic_for_event(vault, event)]
+    event = _VAULT_EVENTS.get(job.action)
+    topics = [job.sns_topic, vault_topic_for_event(vault, event) if event else None]
     for topic in dict.fromkeys(t for t in topics if t is not None):
         glacier.notifications.append(PublishedNotification(topic, describe(job)))
 
@@ -317,7 +335,8 @@ def initiate_job(
 
 
 Retrieved = tuple[Archive | None, int, int]
-"""What a job retrieves: the archive and its bytes ``[start, end)``; no archive for inventory."""
+"""What a job reads: the archive and the bytes ``[start, end)`` an archive-retrieval job returns
+(a select job: its archive, no bytes; an inventory job: no archive)."""
 
 
 def _start(
@@ -345,14 +364,17 @@ def _start(
         end=end,
         range_hash=_range_tree_hash(retrieved),
     )
-    return {
+    output: Output = {
         "location": f"/{state.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
         "jobId": job.job_id,
     }
+    if job.select is not None:
+        output["jobOutputPath"] = job.select.output_path(job.job_id)
+    return output
 
 
 def _retrieved_range(vault: Vault, request: JobRequest) -> Retrieved:
-    if request.type != ARCHIVE_RETRIEVAL:
+    if request.type == INVENTORY_RETRIEVAL:
         if vault.inventory.last is None:
             raise ResourceNotFoundException(
                 f"Inventory retrieval jobs for vault {vault.arn} cannot be initiated yet, as "
@@ -362,6 +384,8 @@ def _retrieved_range(vault: Vault, request: JobRequest) -> Retrieved:
     archive = vault.archives.get(request.archive_id or "")
     if archive is None:
         raise ResourceNotFoundException(f"The archive ID was not found: {request.archive_id}")
+    if request.type == SELECT:
+        return archive, 0, 0
     start, end = parse_byte_range(request.byte_range, archive.size)
     return archive, start, end
 
@@ -373,7 +397,7 @@ def _range_tree_hash(retrieved: Retrieved) -> str | None:
     chunk digests (no byte is read); a range that is not aligned has none.
     """
     archive, start, end = retrieved
-    if archive is None:
+    if archive is None or start == end:  # an inventory or a select job
         return None
     if (start, end) == (0, archive.size):
         return archive.tree_hash
@@ -396,7 +420,7 @@ def _create(
     delay_key = request.tier if archive is not None else INVENTORY_DELAY_KEY
     job = Job(
         job_id=ids.job_id(),
-        action=ARCHIVE_ACTION if archive is not None else INVENTORY_ACTION,
+        action=ACTIONS[request.type],
         vault_arn=vault.arn,
         creation_date=now,
         due=now + glacier.settings.job_delays[delay_key],
@@ -408,6 +432,7 @@ def _create(
         end=end,
         range_tree_hash=range_hash,
         inventory_query=request.inventory,
+        select=request.select,
     )
     vault.jobs[job.job_id] = job
     glacier.schedule(job.due)

@@ -18,6 +18,7 @@ from pytest_glacier import GlacierMock
 
 MIB = 1024 * 1024
 ACCOUNT = "123456789012"
+REGION = "us-east-1"
 GLACIER = "https://glacier.us-east-1.amazonaws.com"
 VERSION = {"x-amz-glacier-version": "2012-06-01"}
 
@@ -231,27 +232,71 @@ def test_unknown_archive_is_the_real_404(no_retry_glacier: Any, vault: str) -> N
     )
 
 
-def test_select_jobs_are_not_supported(no_retry_glacier: Any, vault: str) -> None:
+SELECT_PARAMETERS = {
+    "InputSerialization": {"csv": {"FileHeaderInfo": "USE"}},
+    "ExpressionType": "SQL",
+    "Expression": "SELECT * FROM archive",
+    "OutputSerialization": {"csv": {"QuoteFields": "ASNEEDED"}},
+}
+OUTPUT_LOCATION = {"S3": {"BucketName": "results", "Prefix": "select/out"}}
+
+
+def start_select(client: Any, vault: str, archive_id: str, **extra: Any) -> dict[str, Any]:
+    parameters = {
+        "Type": "select",
+        "ArchiveId": archive_id,
+        "SelectParameters": SELECT_PARAMETERS,
+        "OutputLocation": OUTPUT_LOCATION,
+        **extra,
+    }
+    return dict(client.initiate_job(vaultName=vault, jobParameters=parameters))
+
+
+def test_a_select_job_runs_its_tier_and_reports_where_its_results_go(
+    no_retry_glacier: Any, vault: str, glacier_mock: GlacierMock
+) -> None:
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:select-done"
     archive_id = upload(no_retry_glacier, b"a,b\n1,2\n")
+    started = start_select(no_retry_glacier, vault, archive_id, Tier="Bulk", SNSTopic=topic)
+    job_id = started["jobId"]
+    assert started["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert started["jobOutputPath"] == f"select/out/{job_id}/"
+
+    described = no_retry_glacier.describe_job(vaultName=vault, jobId=job_id)
+    assert (described["Action"], described["StatusCode"], described["Tier"]) == (
+        "Select",
+        "InProgress",
+        "Bulk",
+    )
+    assert described["ArchiveId"] == archive_id
+    assert described["JobOutputPath"] == f"select/out/{job_id}/"
+    assert described["SelectParameters"] == SELECT_PARAMETERS
+    assert described["OutputLocation"] == OUTPUT_LOCATION
+    for retrieval_only in ("ArchiveSizeInBytes", "ArchiveSHA256TreeHash", "RetrievalByteRange"):
+        assert retrieval_only not in described  # null: they describe an archive retrieval
+    assert "SHA256TreeHash" not in described
+
+    glacier_mock.advance(hours=12)  # Bulk
+    done = no_retry_glacier.describe_job(vaultName=vault, jobId=job_id)
+    assert (done["StatusCode"], done["Completed"]) == ("Succeeded", True)
+    assert [(n.topic_arn, n.message["Action"]) for n in glacier_mock.notifications] == [
+        (topic, "Select")
+    ]
     with pytest.raises(ClientError) as excinfo:
-        no_retry_glacier.initiate_job(
-            vaultName=vault,
-            jobParameters={
-                "Type": "select",
-                "ArchiveId": archive_id,
-                "SelectParameters": {
-                    "InputSerialization": {"csv": {}},
-                    "ExpressionType": "SQL",
-                    "Expression": "select * from archive",
-                    "OutputSerialization": {"csv": {}},
-                },
-                "OutputLocation": {"S3": {"BucketName": "b", "Prefix": "p"}},
-            },
-        )
+        no_retry_glacier.get_job_output(vaultName=vault, jobId=job_id)
     status, code, message = code_of(excinfo)
     assert (status, code) == (400, "InvalidParameterValueException")
-    assert "Select" in message
-    assert "not supported" in message
+    assert f"s3://results/select/out/{job_id}/" in message
+
+
+def test_a_select_job_needs_an_existing_archive(no_retry_glacier: Any, vault: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        start_select(no_retry_glacier, vault, "no-such-archive")
+    assert code_of(excinfo) == (
+        404,
+        "ResourceNotFoundException",
+        "The archive ID was not found: no-such-archive",
+    )
 
 
 @pytest.mark.parametrize(

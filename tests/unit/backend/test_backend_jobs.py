@@ -498,7 +498,7 @@ def test_a_job_keeps_its_archive_after_delete_but_new_jobs_are_refused(g: Harnes
     [
         ({}, MissingParameterValueException, "Required parameter missing: Type"),
         ({"Type": "archive"}, InvalidParameterValueException, "Invalid job type: 'archive'"),
-        ({"Type": "select", "ArchiveId": "a"}, InvalidParameterValueException, "not supported"),
+        ({"Type": "select", "ArchiveId": "a"}, MissingParameterValueException, "SelectParameters"),
         ({"Type": "archive-retrieval"}, MissingParameterValueException, "ArchiveId"),
         ({"Type": "inventory-retrieval", "ArchiveId": "a"}, InvalidParameterValueException, "Arc"),
         (
