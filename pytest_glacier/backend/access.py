@@ -10,6 +10,10 @@ are evaluated as IAM evaluates resource-based policies (GLACIER_SPEC §6.2):
    is taken to hold all Glacier permissions on its own account's vaults);
 3. a caller of another account is allowed only when a statement ``Allow``\\ s it.
 
+The lock policy does not govern the four operations that manage it (InitiateVaultLock,
+CompleteVaultLock, AbortVaultLock, GetVaultLock); the access policy does
+(:data:`LOCK_MANAGEMENT_OPERATIONS` says why).
+
 A statement applies when its principal, action, resource and every condition match. The values
 of condition keys come from the request (:class:`RequestFacts`). Account-level operations
 (ListVaults, the data retrieval policy, provisioned capacity) have no resource policy: another
@@ -67,6 +71,24 @@ RESOURCE_TAG_OPERATIONS = frozenset(
 
 ARCHIVE_AGE_OPERATIONS = frozenset({"DeleteArchive", "InitiateJob"})
 """The operations whose request carries ``glacier:ArchiveAgeInDays`` (GLACIER_SPEC §6.3)."""
+
+LOCK_MANAGEMENT_OPERATIONS = frozenset(
+    {"InitiateVaultLock", "CompleteVaultLock", "AbortVaultLock", "GetVaultLock"}
+)
+"""The operations the vault lock policy is not evaluated for (the access policy still is).
+
+GLACIER_SPEC §6.2 enforces an InProgress lock policy exactly as a Locked one, "the only difference
+is that it can still be aborted", and §6.1 answers AbortVaultLock, and CompleteVaultLock with the
+right lock id, with 204 unconditionally. An InProgress lock is there to be tested and then
+completed or aborted: a policy that denies ``glacier:*`` must not lock its owner out of doing so.
+"""
+
+SOURCE_IP = "127.0.0.1"
+"""The ``aws:SourceIp`` of every request: in-process calls come from the local machine.
+
+Every real request has a source address, so the key is never absent; if it were, a Deny with
+``NotIpAddress`` (true for an absent key) would deny every request.
+"""
 
 
 # -- the caller ------------------------------------------------------------------------------
@@ -279,6 +301,7 @@ _SIMPLE_KEYS: dict[str, Any] = {
     "aws:principalisawsservice": lambda facts: ["false"],
     "aws:viaawsservice": lambda facts: ["false"],
     "aws:requestedregion": lambda facts: [facts.ctx.region],
+    "aws:sourceip": lambda facts: [SOURCE_IP],
     "aws:resourceaccount": lambda facts: [facts.vault.account_id],
     "aws:username": RequestFacts.username,
     "aws:userid": RequestFacts.userid,
@@ -301,6 +324,13 @@ def denied(caller: Identity, action: str, resource: str, by: str | None) -> Acce
     )
 
 
+def _lock_policy_governing(vault: Vault, operation: str) -> str | None:
+    """The text of the vault's lock policy when it applies to ``operation``, else None."""
+    if vault.lock is None or operation in LOCK_MANAGEMENT_OPERATIONS:
+        return None
+    return vault.lock.policy
+
+
 def authorize(
     glacier: Backend,
     ctx: RequestContext,
@@ -316,9 +346,9 @@ def authorize(
     ``glacier:ArchiveAgeInDays`` comes from ``params`` (``archive_id``, or the ``ArchiveId`` of
     an archive-retrieval job).
     """
-    lock = vault.lock
+    lock_policy = _lock_policy_governing(vault, operation)
     own = vault.account_id == ctx.account_id
-    if vault.access_policy is None and lock is None and own:
+    if vault.access_policy is None and lock_policy is None and own:
         return
     caller = caller_identity(ctx)
     action = f"glacier:{operation}"
@@ -333,8 +363,8 @@ def authorize(
         archive=archive,
     )
     policies = []
-    if lock is not None:
-        policies.append(("the vault lock policy", lock.policy))
+    if lock_policy is not None:
+        policies.append(("the vault lock policy", lock_policy))
     if vault.access_policy is not None:
         policies.append(("the vault access policy", vault.access_policy))
     allowed = own

@@ -206,6 +206,8 @@ def _dated(compare: Callable[[datetime, datetime], bool]) -> Matcher:
 
 
 def _in_network(value: str, network: Any) -> bool:
+    # An address is never in a range of the other family (127.0.0.1 is not in ``::/0``), as in
+    # IAM: ``["0.0.0.0/0", "::/0"]`` is how a policy names every address.
     try:
         return ipaddress.ip_address(value.strip()) in network
     except ValueError:
@@ -302,14 +304,6 @@ def parse_operator(name: str) -> Operator | None:
 # -- checking a block when a policy is set ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason a condition block is invalid; ``unknown`` names an unknown operator or key."""
-
-    text: str
-    unknown: str | None = None
-
-
 def _as_values(raw: object) -> list[str] | None:
     """A condition value as strings: JSON strings, numbers and booleans, alone or in a list."""
     items = raw if isinstance(raw, list) else [raw]
@@ -326,41 +320,31 @@ def _as_values(raw: object) -> list[str] | None:
     return values
 
 
-def condition_problems(block: Mapping[str, Any], where: str) -> list[Problem]:
+def condition_problems(block: Mapping[str, Any], where: str) -> list[str]:
     """Every problem with a statement's ``Condition`` object (already known to be an object)."""
-    problems: list[Problem] = []
+    problems: list[str] = []
     for name, keys in block.items():
         operator = parse_operator(name)
         if operator is None:
-            problems.append(
-                Problem(f"{where} Condition uses unknown condition operator {name!r}", name)
-            )
+            problems.append(f"{where} Condition uses unknown condition operator {name!r}")
             continue
         if not isinstance(keys, dict) or not keys:
-            problems.append(
-                Problem(f"{where} Condition {name} must be a non-empty object of key: values")
-            )
+            problems.append(f"{where} Condition {name} must be a non-empty object of key: values")
             continue
         for key, raw in keys.items():
             problems.extend(_key_problems(operator, name, key, raw, where))
     return problems
 
 
-def _key_problems(
-    operator: Operator, name: str, key: str, raw: object, where: str
-) -> list[Problem]:
+def _key_problems(operator: Operator, name: str, key: str, raw: object, where: str) -> list[str]:
     if not is_known_key(key):
-        return [Problem(f"{where} Condition {name} uses unknown condition key {key!r}", key)]
+        return [f"{where} Condition {name} uses unknown condition key {key!r}"]
     values = _as_values(raw)
     if values is None:
-        return [
-            Problem(
-                f"{where} Condition {name} {key!r} must be a string, number or boolean, or a "
-                f"non-empty list of them"
-            )
-        ]
+        expected = "a string, number or boolean, or a non-empty list of them"
+        return [f"{where} Condition {name} {key!r} must be {expected}"]
     reasons = (_parse_error(operator.kind, value) for value in values)
-    return [Problem(f"{where} Condition {name} {key!r}: {reason}") for reason in reasons if reason]
+    return [f"{where} Condition {name} {key!r}: {reason}" for reason in reasons if reason]
 
 
 def _parse_error(kind: OperatorKind, value: str) -> str | None:

@@ -5,7 +5,8 @@ text exactly as it was set and returns it unchanged. Checking is structural:
 :func:`validate_policy_document` refuses what real Glacier refuses for sure (not JSON, no
 statements, a statement without Effect, Action or Principal) and returns the document in a
 normalised form (:class:`PolicyDocument`) that policy evaluation can walk without re-checking
-types. The vault-lock operations reuse it with ``kind="vault lock"``.
+types. InitiateVaultLock reuses it with ``kind="vault lock"``, and answers any refusal with the
+lock's own fixed message.
 
 Conditions are checked too (:mod:`pytest_glacier.backend.conditions`): an operator or a key that
 IAM does not know is refused when the policy is set, naming it, rather than silently never
@@ -68,33 +69,16 @@ class _Problems:
 
     def __init__(self) -> None:
         self.items: list[str] = []
-        self.unknown: list[str] = []
-        """Unknown condition operators and keys among the problems, by name."""
 
-    def add(self, problem: str, unknown: str | None = None) -> None:
+    def add(self, problem: str) -> None:
         self.items.append(problem)
-        if unknown is not None:
-            self.unknown.append(unknown)
 
 
 class InvalidPolicyDocument(InvalidParameterValueException):
-    """A policy refused by :func:`validate_policy_document`, with what was wrong with it.
+    """A policy text refused by :func:`validate_policy_document` (a missing one is not).
 
-    ``unknown`` names the unknown condition operators and keys among the problems found;
-    ``too_large`` says the policy was refused for its size. The vault-lock operations use these
-    to answer with their own message.
+    Its message says what was wrong; InitiateVaultLock replaces it with the lock's own message.
     """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        unknown: list[str] | None = None,
-        too_large: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.unknown = unknown or []
-        self.too_large = too_large
 
 
 def validate_policy_document(text: str | None, *, kind: str) -> PolicyDocument:
@@ -110,16 +94,14 @@ def validate_policy_document(text: str | None, *, kind: str) -> PolicyDocument:
     if size > MAX_POLICY_BYTES:
         raise InvalidPolicyDocument(
             f"The specified {kind} policy is too large: {size} bytes. A {kind} policy can be at "
-            f"most {MAX_POLICY_BYTES} bytes (20 KB) of UTF-8 text.",
-            too_large=True,
+            f"most {MAX_POLICY_BYTES} bytes (20 KB) of UTF-8 text."
         )
     problems = _Problems()
     document = _parse_document(text, problems)
     if document is None or problems.items:
         raise InvalidPolicyDocument(
             f"The specified {kind} policy is invalid: {'; '.join(problems.items)}. "
-            f"Provide a valid policy.",
-            unknown=problems.unknown,
+            f"Provide a valid policy."
         )
     return document
 
@@ -231,7 +213,7 @@ def _parse_condition(raw: dict[str, Any], where: str, problems: _Problems) -> di
         problems.add(f"{where} Condition must be a JSON object, not {_json_type(value)}")
         return None
     for problem in condition_problems(value, where):
-        problems.add(problem.text, problem.unknown)
+        problems.add(problem)
     return value
 
 

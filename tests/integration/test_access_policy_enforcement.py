@@ -246,6 +246,29 @@ def test_unknown_condition_keys_are_refused_when_set(owner: Any) -> None:
     assert "unknown condition key 'glacier:ArchiveAge'" in message
 
 
+def test_requests_come_from_the_local_machine(owner: Any) -> None:
+    def deny_describe_outside(addresses: list[str]) -> None:
+        set_policy(
+            owner,
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "glacier:DescribeVault",
+                "Condition": {"NotIpAddress": {"aws:SourceIp": addresses}},
+            },
+        )
+
+    deny_describe_outside(["0.0.0.0/0", "::/0"])  # every address: the Deny never applies
+    owner.describe_vault(vaultName="shared")
+    deny_describe_outside(["127.0.0.1/32"])
+    owner.describe_vault(vaultName="shared")
+    deny_describe_outside(["10.0.0.0/8"])
+    message = assert_denied(owner.describe_vault, vaultName="shared")
+    assert message.endswith(
+        "with an explicit deny in a resource-based policy (the vault access policy, statement 1)"
+    )
+
+
 # -- legal hold ------------------------------------------------------------------------------------
 
 LEGAL_HOLD = {

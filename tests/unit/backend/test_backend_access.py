@@ -55,10 +55,12 @@ def set_access_policy(g: Harness, *statements: dict[str, Any]) -> None:
     g.call("SetVaultAccessPolicy", vault_name="vault", policy={"Policy": policy(*statements)})
 
 
-def lock(g: Harness, *statements: dict[str, Any], complete: bool = True) -> None:
+def lock(g: Harness, *statements: dict[str, Any], complete: bool = True) -> str:
     output = g.call("InitiateVaultLock", vault_name="vault", policy={"Policy": policy(*statements)})
+    lock_id: str = output["lockId"]
     if complete:
-        g.call("CompleteVaultLock", vault_name="vault", lock_id=output["lockId"])
+        g.call("CompleteVaultLock", vault_name="vault", lock_id=lock_id)
+    return lock_id
 
 
 def put_archive(g: Harness, archive_id: str, age: timedelta = timedelta(0)) -> Archive:
@@ -290,6 +292,57 @@ def test_an_expired_lock_is_no_longer_enforced(g: Harness) -> None:
     lock(g, statement(Effect="Deny", Action="glacier:AddTagsToVault"), complete=False)
     g.advance(timedelta(hours=24))
     g.call("AddTagsToVault", vault_name="vault", tags={"a": "b"})
+
+
+# -- the lock policy and the operations that manage it ---------------------------------------------
+
+DENY_ALL = statement(Effect="Deny", Resource=VAULT_ARN)
+
+
+def test_an_in_progress_lock_denying_everything_can_still_be_read_and_aborted(
+    g: Harness,
+) -> None:
+    lock(g, DENY_ALL, complete=False)
+    denied_message(g, "DescribeVault")  # enforced on everything else
+    assert g.call("GetVaultLock", vault_name="vault")["State"] == "InProgress"
+    g.call("AbortVaultLock", vault_name="vault")
+    describe_as(g, CTX)
+
+
+def test_an_in_progress_lock_denying_everything_can_still_be_completed(g: Harness) -> None:
+    lock_id = lock(g, DENY_ALL, complete=False)
+    g.call("CompleteVaultLock", vault_name="vault", lock_id=lock_id)
+    assert g.call("GetVaultLock", vault_name="vault")["State"] == "Locked"
+    g.call("CompleteVaultLock", vault_name="vault", lock_id=lock_id)  # idempotent, still allowed
+    denied_message(g, "DescribeVault")
+
+
+def test_lock_operations_give_their_own_answer_not_the_lock_policys_deny(g: Harness) -> None:
+    lock_id = lock(g, DENY_ALL, complete=False)
+    message = denied_message(g, "InitiateVaultLock", policy={"Policy": policy(DENY_ALL)})
+    assert "already in progress" in message
+    with pytest.raises(InvalidParameterValueException) as err:
+        g.call("CompleteVaultLock", vault_name="vault", lock_id="wrong")
+    assert "Invalid lock ID: wrong" in err.value.message
+    g.call("CompleteVaultLock", vault_name="vault", lock_id=lock_id)
+    assert "can never be aborted" in denied_message(g, "AbortVaultLock")
+
+
+def test_the_access_policy_still_governs_lock_operations(g: Harness) -> None:
+    set_access_policy(g, statement(Effect="Deny", Action="glacier:AbortVaultLock"))
+    lock(g, DENY_ALL, complete=False)
+    message = denied_message(g, "AbortVaultLock")
+    assert message.endswith("(the vault access policy, statement 1)")
+    g.call("GetVaultLock", vault_name="vault")
+
+
+def test_an_allow_in_the_lock_policy_does_not_grant_lock_operations(g: Harness) -> None:
+    lock(g, statement(Principal={"AWS": OTHER_ACCOUNT}))
+    describe_as(g, FOREIGN)
+    message = denied_message(g, "GetVaultLock", FOREIGN, account_id=ACCOUNT)
+    assert message.endswith(
+        "because no resource-based policy allows the glacier:GetVaultLock action"
+    )
 
 
 def test_a_deny_for_another_principal_does_not_apply(g: Harness) -> None:
@@ -572,9 +625,55 @@ def test_keys_without_a_value_in_the_mock_are_absent(g: Harness) -> None:
     set_access_policy(
         g,
         statement(Effect="Deny", Condition={"Bool": {"aws:MultiFactorAuthPresent": "false"}}),
-        statement(Effect="Deny", Condition={"Null": {"aws:SourceIp": "false"}}),
+        statement(Effect="Deny", Condition={"Null": {"aws:SourceVpc": "false"}}),
     )
     describe_as(g, CTX)
+
+
+@pytest.mark.parametrize(
+    ("addresses", "deny_applies"),
+    [
+        (["0.0.0.0/0", "::/0"], False),  # every address: the Deny of NotIpAddress never applies
+        ("127.0.0.0/8", False),
+        ("127.0.0.1", False),
+        ("10.0.0.0/8", True),
+        ("::1", True),  # an IPv6 range never holds an IPv4 address
+    ],
+)
+def test_the_source_ip_is_the_local_machine(g: Harness, addresses: Any, deny_applies: bool) -> None:
+    set_access_policy(
+        g,
+        statement(
+            Effect="Deny",
+            Action="glacier:DescribeVault",
+            Condition={"NotIpAddress": {"aws:SourceIp": addresses}},
+        ),
+    )
+    if deny_applies:
+        denied_message(g, "DescribeVault")
+    else:
+        describe_as(g, CTX)
+
+
+@pytest.mark.parametrize(
+    ("addresses", "deny_applies"),
+    [("127.0.0.0/8", True), (["203.0.113.0/24", "127.0.0.2"], False), ("::/0", False)],
+)
+def test_an_ip_address_condition_matches_the_local_machine(
+    g: Harness, addresses: Any, deny_applies: bool
+) -> None:
+    set_access_policy(
+        g,
+        statement(
+            Effect="Deny",
+            Action="glacier:DescribeVault",
+            Condition={"IpAddress": {"aws:SourceIp": addresses}},
+        ),
+    )
+    if deny_applies:
+        denied_message(g, "DescribeVault")
+    else:
+        describe_as(g, CTX)
 
 
 def test_if_exists_also_applies_when_the_key_is_absent(g: Harness) -> None:

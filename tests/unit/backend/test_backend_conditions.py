@@ -206,9 +206,21 @@ def test_binary_equals_compares_base64() -> None:
         ("NotIpAddress", "203.0.113.0/24", "198.51.100.7", True),
         ("IpAddress", "2001:db8::/32", "2001:db8::1", True),
         ("IpAddress", "203.0.113.0/24", "not-an-ip", False),
+        ("IpAddress", "127.0.0.1", "127.0.0.1", True),  # a bare address is a /32
+        ("IpAddress", "127.0.0.1", "127.0.0.2", False),
+        ("IpAddress", "10.1.2.3/8", "10.200.0.1", True),  # host bits in the range are ignored
+        ("IpAddress", "0.0.0.0/0", "127.0.0.1", True),
+        # An address is never in a range of the other family.
+        ("IpAddress", "::/0", "127.0.0.1", False),
+        ("IpAddress", "0.0.0.0/0", "::1", False),
+        # Any one range of the list holding the address is a match, so NotIpAddress is false.
+        ("IpAddress", ["10.0.0.0/8", "127.0.0.0/8"], "127.0.0.1", True),
+        ("NotIpAddress", ["0.0.0.0/0", "::/0"], "127.0.0.1", False),
+        ("NotIpAddress", ["0.0.0.0/0", "::/0"], "2001:db8::1", False),
+        ("NotIpAddress", ["10.0.0.0/8", "::/0"], "127.0.0.1", True),
     ],
 )
-def test_ip_address(operator: str, policy: str, address: str, expected: bool) -> None:
+def test_ip_address(operator: str, policy: Any, address: str, expected: bool) -> None:
     assert one(operator, policy, address, "aws:SourceIp") is expected
 
 
@@ -402,13 +414,10 @@ def test_problems_name_unknown_operators_and_keys() -> None:
         },
         "statement 2",
     )
-    assert [p.unknown for p in problems] == ["NumericLessThen", "glacier:Tag"]
-    assert problems[0].text == (
-        "statement 2 Condition uses unknown condition operator 'NumericLessThen'"
-    )
-    assert problems[1].text == (
-        "statement 2 Condition StringEquals uses unknown condition key 'glacier:Tag'"
-    )
+    assert problems == [
+        "statement 2 Condition uses unknown condition operator 'NumericLessThen'",
+        "statement 2 Condition StringEquals uses unknown condition key 'glacier:Tag'",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -429,5 +438,4 @@ def test_problems_name_unknown_operators_and_keys() -> None:
 def test_bad_values_are_problems(block: dict[str, Any], fragment: str) -> None:
     problems = condition_problems(block, "statement 1")
     assert len(problems) == 1
-    assert fragment in problems[0].text
-    assert problems[0].unknown is None
+    assert fragment in problems[0]
