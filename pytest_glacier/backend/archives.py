@@ -89,15 +89,28 @@ def check_description(description: str | None, kind: str = "archive") -> None:
     """A description is at most 1,024 printable ASCII characters (GLACIER_SPEC §3).
 
     The same rule holds for archive descriptions and job descriptions; ``kind`` names which one
-    in the message.
+    in the message. UploadArchive checks its description as sent: only multipart uploads strip
+    leading spaces (§2.4, see :func:`~pytest_glacier.backend.multipart.multipart_description`).
     """
     if description is None:
         return
+    check_description_length(description, kind)
+    check_description_characters(description, kind)
+
+
+def check_description_length(description: str, kind: str = "archive", *, stripped: int = 0) -> None:
+    """At most 1,024 characters; ``stripped`` leading spaces were dropped before measuring."""
     if len(description) > MAX_DESCRIPTION_LENGTH:
+        spaces = "1 leading space is" if stripped == 1 else f"{stripped} leading spaces are"
+        after = f" once its {spaces} stripped" if stripped else ""
         raise InvalidParameterValueException(
-            f"Invalid {kind} description: it is {len(description)} characters long; "
+            f"Invalid {kind} description: it is {len(description)} characters long{after}; "
             f"{kind} descriptions are at most {MAX_DESCRIPTION_LENGTH} characters."
         )
+
+
+def check_description_characters(description: str, kind: str = "archive") -> None:
+    """Only 0x20 (space) to 0x7E (~); the message gives the position in ``description``."""
     for position, char in enumerate(description):
         if not " " <= char <= "~":
             raise InvalidParameterValueException(
@@ -108,8 +121,13 @@ def check_description(description: str | None, kind: str = "archive") -> None:
 
 
 def require_tree_hash(checksum: str | None) -> str:
-    """The ``x-amz-sha256-tree-hash`` header, which every upload must carry."""
-    if checksum is None:
+    """The ``x-amz-sha256-tree-hash`` header, which every upload must carry.
+
+    An empty or blank header counts as missing (GLACIER_SPEC §1.6): HTTP ignores whitespace
+    around a header value, so it carries no hash at all, and comparing it would blame the body
+    ("Checksum mismatch: expected , computed ...") for a header that was never filled in.
+    """
+    if checksum is None or not checksum.strip():
         raise MissingParameterValueException(f"Required parameter missing: {TREE_HASH_HEADER}")
     return checksum
 

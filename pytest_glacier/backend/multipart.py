@@ -25,7 +25,8 @@ from pytest_glacier.backend import ids
 from pytest_glacier.backend.archives import (
     Archive,
     body_digests,
-    check_description,
+    check_description_characters,
+    check_description_length,
     require_tree_hash,
     store,
     verify_tree_hash,
@@ -203,12 +204,30 @@ def parse_part_size(raw: str | None) -> int:
     text = raw.strip() if raw is not None else ""
     size = parse_long(text) or 0
     if not MIN_PART_SIZE <= size <= MAX_PART_SIZE or size & (size - 1):
-        shown = "null" if raw is None else raw
+        # An empty (or blank) header carries no value, as if absent: Glacier's message calls
+        # that "null" (GLACIER_SPEC §1.6), and "Invalid part size: ." would hide what is wrong.
+        shown = raw if text else "null"
         raise InvalidParameterValueException(
             f"Invalid part size: {shown}. Part size must not be null, must be a power of two and "
             f"be between {MIN_PART_SIZE} and {MAX_PART_SIZE} bytes."
         )
     return size
+
+
+def multipart_description(raw: str | None) -> str | None:
+    """The description a multipart upload keeps: ``raw`` without its leading spaces.
+
+    Glacier strips them (GLACIER_SPEC §2.4), so the 1,024-character limit applies to what is
+    kept: ``" " + "x" * 1024`` is a valid description. Characters are checked as sent, so a
+    position in the message points into the header the client sent (a space is printable, so
+    stripping changes no verdict).
+    """
+    if raw is None:
+        return None
+    check_description_characters(raw)
+    kept = raw.lstrip(" ")
+    check_description_length(kept, stripped=len(raw) - len(kept))
+    return kept
 
 
 @operation("InitiateMultipartUpload")
@@ -223,13 +242,11 @@ def initiate_multipart_upload(
 ) -> Output:
     vault = get_vault(glacier, ctx, account_id, vault_name)
     size = parse_part_size(part_size)
-    check_description(archive_description)
     upload = MultipartUpload(
         upload_id=ids.upload_id(),
         vault_arn=vault.arn,
         part_size=size,
-        # Multipart descriptions lose their leading spaces (GLACIER_SPEC §2.4).
-        description=None if archive_description is None else archive_description.lstrip(" "),
+        description=multipart_description(archive_description),
         creation_date=glacier.now(),
     )
     _forget_finished(glacier, vault)

@@ -6,13 +6,22 @@ e.g. ``GET /{accountId}/vaults/{vaultName}/jobs/{jobId}``. A URI may end with a 
 share one method and path and differ only by it.
 
 Matching works on the raw (still percent-encoded) path, so an encoded ``/`` inside a vault name
-cannot split a segment: the path is split on ``/``, each ``{label}`` takes exactly one non-empty
-segment, literal segments compare exactly, and only then are labels percent-decoded. Routes are
-grouped by method and segment count, and inside a group the most literal route is tried first.
+cannot split a segment: the path is split on ``/``, each ``{label}`` takes exactly one segment,
+literal segments compare exactly, and only then are labels percent-decoded. Routes are grouped by
+method and segment count, and inside a group the most literal route is tried first.
 
-Trailing slash: a path ending in ``/`` has an extra, empty segment and matches nothing. botocore
-never sends one, and answering 404 (with a hint) keeps the mock from accepting URLs the real
-service may not.
+Empty segments: a label must be non-empty, except ``{vaultName}`` (see :data:`MAY_BE_EMPTY`).
+botocore serializes ``vaultName=""`` as an empty segment (``PUT /-/vaults/``,
+``GET /-/vaults//tags``), and the caller is owed the operation's own answer: CreateVault's 400
+for an invalid name, the vault lookup's 404 everywhere else. So ``GET /-/vaults/`` is
+DescribeVault of ``""``, never ListVaults: it is exactly what ``describe_vault(vaultName="")``
+sends, and answering it with a vault list would hand that caller a ListVaults body parsed as a
+DescribeVault result (a silent success) where Glacier has no such vault. botocore never sends
+ListVaults with a trailing slash.
+
+Any other empty segment (an empty account, job, upload, archive or lock id, or a trailing slash
+after a literal such as ``/-/vaults/v/``) matches nothing, and the 404 says so: accepting it
+would make the mock take URLs the real service may not.
 """
 
 from __future__ import annotations
@@ -30,6 +39,12 @@ from pytest_glacier.wire.model import service_model
 
 QueryPairs = Sequence[tuple[str, str]]
 
+MAY_BE_EMPTY = frozenset({"vaultName"})
+"""Labels whose value may be an empty segment: only ``vaultName``, which the backend validates
+(CreateVault) or looks up (every other operation), so ``""`` gets Glacier's own answer. Other
+labels are ids the caller got from Glacier; an empty one is never valid and stays a routing 404.
+"""
+
 
 @dataclass(frozen=True)
 class Route:
@@ -45,6 +60,8 @@ class Route:
     """(segment index, exact text) of each literal segment."""
     labels: tuple[tuple[int, str], ...]
     """(segment index, label name) of each ``{label}`` segment."""
+    non_empty: tuple[int, ...]
+    """Segment index of each label that must not be empty (all but :data:`MAY_BE_EMPTY`)."""
     query: tuple[tuple[str, str], ...]
     """Literal query pairs the request must carry."""
 
@@ -58,7 +75,7 @@ class Route:
         for index, text in self.literals:
             if segments[index] != text:
                 return False
-        for index, _ in self.labels:  # noqa: SIM110 (see above)
+        for index in self.non_empty:  # noqa: SIM110 (see above)
             if not segments[index]:
                 return False
         return True
@@ -98,6 +115,7 @@ def compile_route(operation: OperationModel) -> Route:
         size=len(segments),
         literals=tuple(literals),
         labels=tuple(labels),
+        non_empty=tuple(index for index, name in labels if name not in MAY_BE_EMPTY),
         query=tuple(parse_qsl(query, keep_blank_values=True)),
     )
 
@@ -153,7 +171,8 @@ def _route(
 
 
 def _split(path: str) -> list[str]:
-    # "/a/b" -> ["a", "b"]; "/a/b/" -> ["a", "b", ""] (the empty segment matches no route).
+    # "/a/b" -> ["a", "b"]; "/a/b/" -> ["a", "b", ""] (an empty segment matches only an
+    # empty vault name).
     return path.split("/")[1:] if path.startswith("/") else path.split("/")
 
 
@@ -177,6 +196,11 @@ def _no_match(
         reason = f"{same_path[0].template} accepts only {listing}"
     else:
         reason = "the path is not one Glacier serves"
-        if raw_path.endswith("/") and raw_path != "/":
-            reason += " (Glacier paths never end with '/')"
+        if "" in segments and raw_path.strip("/"):
+            # Usually an id passed as "" (describe_job(jobId="") sends ".../jobs/") or a
+            # hand-built URL with a stray '/': say which, since the path alone looks plausible.
+            reason += (
+                " (it has an empty segment, and only the vault name may be empty: check for "
+                "an account, job, upload, archive or lock id given as '', or a stray '/')"
+            )
     return ResourceNotFoundException(f"No Glacier operation matches {received}: {reason}.")

@@ -118,7 +118,12 @@ def test_an_empty_body_is_refused(no_retry_glacier: Any, vault: str) -> None:
 
 @pytest.mark.parametrize(
     ("description", "problem"),
-    [("d" * 1025, "1025 characters long"), ("bell\x07", "not printable ASCII")],
+    [
+        ("d" * 1025, "1025 characters long"),
+        ("bell\x07", "not printable ASCII"),
+        # Unlike a multipart upload's, leading spaces are kept and count (GLACIER_SPEC §2.3/§2.4).
+        (" " + "d" * 1024, "1025 characters long;"),
+    ],
 )
 def test_descriptions_must_be_short_printable_ascii(
     no_retry_glacier: Any, vault: str, description: str, problem: str
@@ -197,6 +202,33 @@ def test_raw_upload_without_a_tree_hash_is_a_missing_parameter(
         "message": "Required parameter missing: x-amz-sha256-tree-hash",
         "type": "Client",
     }
+
+
+def test_raw_upload_with_an_empty_tree_hash_is_a_missing_parameter(
+    glacier_mock: GlacierMock, vault: str
+) -> None:
+    # Not "Checksum mismatch: expected , computed ...": the header carries no hash at all.
+    response = raw_upload(b"raw body", **{"x-amz-sha256-tree-hash": ""})
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "MissingParameterValueException",
+        "message": "Required parameter missing: x-amz-sha256-tree-hash",
+        "type": "Client",
+    }
+    assert glacier_mock._backend.region_state(ACCOUNT, REGION).vaults["v"].archives == {}
+
+
+def test_boto3_upload_with_an_empty_checksum_is_a_missing_parameter(
+    no_retry_glacier: Any, vault: str
+) -> None:
+    # botocore computes the tree hash only when none is given; "" is sent as an empty header.
+    with pytest.raises(ClientError) as raised:
+        no_retry_glacier.upload_archive(vaultName=vault, body=b"data", checksum="")
+    assert error_of(raised) == (
+        400,
+        "MissingParameterValueException",
+        "Required parameter missing: x-amz-sha256-tree-hash",
+    )
 
 
 # -- DeleteArchive -------------------------------------------------------------------------------

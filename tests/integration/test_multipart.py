@@ -9,6 +9,7 @@ shorter than the part size is accepted until Complete, which lets paging tests s
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import re
@@ -170,6 +171,20 @@ def test_absent_part_size_is_null(client: Any) -> None:
     assert message.startswith("Invalid part size: null. ")
 
 
+@pytest.mark.parametrize("part_size", ["", "  "])
+def test_an_empty_part_size_is_null_like_an_absent_one(client: Any, part_size: str) -> None:
+    assert expect_error(
+        lambda: client.initiate_multipart_upload(vaultName="v", partSize=part_size)
+    ) == (
+        400,
+        "InvalidParameterValueException",
+        (
+            "Invalid part size: null. Part size must not be null, must be a power of two and be "
+            "between 1048576 and 4294967296 bytes."
+        ),
+    )
+
+
 @pytest.mark.parametrize("part_size", [MIB, 4 * 1024 * MIB])
 def test_part_sizes_at_both_limits(client: Any, part_size: int) -> None:
     upload_id = initiate(client, part_size)
@@ -181,6 +196,23 @@ def test_invalid_description(client: Any) -> None:
     status, code, message = expect_error(lambda: initiate(client, archiveDescription="x" * 1025))
     assert (status, code) == (400, "InvalidParameterValueException")
     assert message.startswith("Invalid archive description")
+
+
+def test_the_description_limit_counts_what_is_kept_after_leading_spaces(
+    client: Any, glacier_mock: GlacierMock
+) -> None:
+    kept = "x" * 1024
+    upload_id = initiate(client, archiveDescription=" " + kept)
+    assert client.list_parts(vaultName="v", uploadId=upload_id)["ArchiveDescription"] == kept
+
+    status, code, message = expect_error(
+        lambda: initiate(client, archiveDescription=" " + kept + "x")
+    )
+    assert (status, code) == (400, "InvalidParameterValueException")
+    assert message == (
+        "Invalid archive description: it is 1025 characters long once its 1 leading space is "
+        "stripped; archive descriptions are at most 1024 characters."
+    )
 
 
 def test_initiate_in_a_missing_vault(no_retry_glacier: Any) -> None:
@@ -298,11 +330,13 @@ def test_complete_checks_size_gaps_and_hash_and_leaves_the_upload_open(client: A
         "InvalidParameterValueException",
         f"Invalid x-amz-sha256-tree-hash: {'0' * 64}",
     )
-    assert expect_error(lambda: complete(client, upload_id, data, checksum=None)) == (
-        400,
-        "MissingParameterValueException",
-        "Required parameter missing: x-amz-sha256-tree-hash",
-    )
+    for missing in (None, "", " "):  # an empty header carries no hash: missing, like none
+        call = functools.partial(complete, client, upload_id, data, checksum=missing)
+        assert expect_error(call) == (
+            400,
+            "MissingParameterValueException",
+            "Required parameter missing: x-amz-sha256-tree-hash",
+        )
     listed = client.list_multipart_uploads(vaultName="v")["UploadsList"]
     assert [upload["MultipartUploadId"] for upload in listed] == [upload_id]
 

@@ -38,7 +38,7 @@ def test_valid_vault_names(glacier: Any, name: str) -> None:
     assert glacier.describe_vault(vaultName=name)["VaultName"] == name
 
 
-@pytest.mark.parametrize("name", ["x" * 256, "with space", "colon:name", "slash%2F", "ünï"])
+@pytest.mark.parametrize("name", ["", "x" * 256, "with space", "colon:name", "slash%2F", "ünï"])
 def test_invalid_vault_names_are_refused(no_retry_glacier: Any, name: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         no_retry_glacier.create_vault(vaultName=name)
@@ -74,6 +74,77 @@ def test_missing_vault_with_an_impossible_name_echoes_the_name(no_retry_glacier:
     with pytest.raises(ClientError) as excinfo:
         no_retry_glacier.describe_vault(vaultName="testz:z")
     assert error_of(excinfo)[2] == "Vault not found for ARN: testz:z"
+
+
+def test_create_vault_with_an_empty_name_says_what_a_name_is(no_retry_glacier: Any) -> None:
+    # botocore sends PUT /-/vaults/: it reaches CreateVault instead of missing every route.
+    with pytest.raises(ClientError) as excinfo:
+        no_retry_glacier.create_vault(vaultName="")
+    assert error_of(excinfo) == (
+        400,
+        "InvalidParameterValueException",
+        (
+            "Invalid vault name: ''. A vault name is 1 to 255 characters of a-z, A-Z, 0-9, "
+            "'_' (underscore), '-' (hyphen) and '.' (period)."
+        ),
+    )
+
+
+EMPTY_NAME_CALLS: list[tuple[str, dict[str, Any]]] = [
+    ("describe_vault", {}),
+    ("delete_vault", {}),
+    ("list_tags_for_vault", {}),
+    ("add_tags_to_vault", {"Tags": {"k": "v"}}),
+    ("remove_tags_from_vault", {"TagKeys": ["k"]}),
+    ("get_vault_access_policy", {}),
+    ("set_vault_access_policy", {"policy": {"Policy": '{"Version":"2012-10-17","Statement":[]}'}}),
+    ("delete_vault_access_policy", {}),
+    ("get_vault_notifications", {}),
+    (
+        "set_vault_notifications",
+        {
+            "vaultNotificationConfig": {
+                "SNSTopic": f"arn:aws:sns:us-east-1:{ACCOUNT}:topic",
+                "Events": ["ArchiveRetrievalCompleted"],
+            }
+        },
+    ),
+    ("delete_vault_notifications", {}),
+    ("list_jobs", {}),
+    ("initiate_job", {"jobParameters": {"Type": "inventory-retrieval"}}),
+    ("upload_archive", {"body": b"data"}),
+    ("list_multipart_uploads", {}),
+    ("initiate_multipart_upload", {"partSize": str(1024 * 1024)}),
+    ("describe_job", {"jobId": "j"}),
+    ("get_job_output", {"jobId": "j"}),
+    ("delete_archive", {"archiveId": "a"}),
+    ("list_parts", {"uploadId": "u"}),
+    ("upload_multipart_part", {"uploadId": "u", "range": "bytes 0-3/*", "body": b"data"}),
+    ("complete_multipart_upload", {"uploadId": "u", "archiveSize": "4", "checksum": "0" * 64}),
+    ("abort_multipart_upload", {"uploadId": "u"}),
+    ("initiate_vault_lock", {"policy": {"Policy": '{"Version":"2012-10-17","Statement":[]}'}}),
+    ("complete_vault_lock", {"lockId": "l"}),
+    ("get_vault_lock", {}),
+    ("abort_vault_lock", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs"), EMPTY_NAME_CALLS, ids=[c[0] for c in EMPTY_NAME_CALLS]
+)
+def test_an_empty_vault_name_is_the_vault_lookups_404(
+    no_retry_glacier: Any, method: str, kwargs: dict[str, Any]
+) -> None:
+    # The same answer as any name that could never be a vault's: the raw name, here nothing.
+    no_retry_glacier.create_vault(vaultName="v")  # an existing vault changes nothing
+    with pytest.raises(ClientError) as excinfo:
+        getattr(no_retry_glacier, method)(vaultName="", **kwargs)
+    assert error_of(excinfo) == (404, "ResourceNotFoundException", "Vault not found for ARN: ")
+
+
+def test_list_vaults_is_untouched_by_empty_vault_names(glacier: Any) -> None:
+    glacier.create_vault(vaultName="v")
+    assert [v["VaultName"] for v in glacier.list_vaults()["VaultList"]] == ["v"]
 
 
 def test_explicit_account_id_that_is_not_ours_is_access_denied(no_retry_glacier: Any) -> None:
@@ -145,6 +216,37 @@ def test_list_vaults_invalid_limit(no_retry_glacier: Any, limit: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         no_retry_glacier.list_vaults(limit=limit)
     assert error_of(excinfo)[:2] == (400, "InvalidParameterValueException")
+
+
+@pytest.mark.parametrize(
+    "operation", ["list_vaults", "list_jobs", "list_multipart_uploads", "list_parts"]
+)
+@pytest.mark.parametrize("limit", [" 2", "2 ", "\t2", "+2", ""])
+def test_every_list_operation_takes_the_limit_exactly_as_sent(
+    no_retry_glacier: Any, operation: str, limit: str
+) -> None:
+    # One rule for the four list operations: whitespace or a sign makes it no integer (§3).
+    no_retry_glacier.create_vault(vaultName="v")
+    upload_id = no_retry_glacier.initiate_multipart_upload(vaultName="v", partSize=str(2**20))[
+        "uploadId"
+    ]
+    scope = {
+        "list_vaults": {},
+        "list_jobs": {"vaultName": "v"},
+        "list_multipart_uploads": {"vaultName": "v"},
+        "list_parts": {"vaultName": "v", "uploadId": upload_id},
+    }[operation]
+    with pytest.raises(ClientError) as excinfo:
+        getattr(no_retry_glacier, operation)(limit=limit, **scope)
+    status, code, message = error_of(excinfo)
+    assert (status, code) == (400, "InvalidParameterValueException")
+    assert message.startswith(f"Invalid limit: {limit!r}. The limit must be a whole number")
+    assert (
+        getattr(no_retry_glacier, operation)(limit="2", **scope)["ResponseMetadata"][
+            "HTTPStatusCode"
+        ]
+        == 200
+    )
 
 
 def test_list_vaults_empty(glacier: Any) -> None:

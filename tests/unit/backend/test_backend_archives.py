@@ -110,6 +110,17 @@ def test_known_chunk_digests_are_used_instead_of_hashing_again() -> None:
             MissingParameterValueException,
             "Required parameter missing: x-amz-sha256-tree-hash",
         ),
+        # An empty or blank header carries no hash: missing, not a mismatch with the body.
+        (
+            {"body": b"data", "checksum": ""},
+            MissingParameterValueException,
+            "Required parameter missing: x-amz-sha256-tree-hash",
+        ),
+        (
+            {"body": b"data", "checksum": " \t "},
+            MissingParameterValueException,
+            "Required parameter missing: x-amz-sha256-tree-hash",
+        ),
         (
             {"body": b"", "checksum": tree_hash(b"")},
             InvalidParameterValueException,
@@ -145,6 +156,8 @@ def test_upload_larger_than_the_single_request_limit_is_refused(
     ("description", "problem"),
     [
         ("x" * (MAX_DESCRIPTION_LENGTH + 1), "1025 characters long"),
+        # Only multipart uploads strip leading spaces (GLACIER_SPEC §2.4): here they count.
+        (" " + "x" * MAX_DESCRIPTION_LENGTH, "it is 1025 characters long; archive descriptions"),
         ("caf\u00e9", "character 'é' at position 3 is not printable ASCII"),
         ("tab\there", "character '\\t' at position 3"),
     ],

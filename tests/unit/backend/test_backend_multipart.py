@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_glacier.backend import multipart as multipart_module
-from pytest_glacier.backend.archives import body_digests
+from pytest_glacier.backend.archives import MAX_DESCRIPTION_LENGTH, body_digests
 from pytest_glacier.backend.errors import (
     InvalidParameterValueException,
     MissingParameterValueException,
@@ -131,19 +131,57 @@ def test_part_sizes_from_1_mib_to_4_gib_in_powers_of_two(power: int) -> None:
 
 
 FULLWIDTH_1_MIB = "".join(chr(0xFF10 + int(digit)) for digit in str(MIB))  # isdigit(), not ASCII
-INVALID_PART_SIZES = [None, "", "abc", "-1048576", "0", "1048576.0", FULLWIDTH_1_MIB]
+INVALID_PART_SIZES = [None, "", " ", "\t", "abc", "-1048576", "0", "1048576.0", FULLWIDTH_1_MIB]
 INVALID_PART_SIZES += [str(MIN_PART_SIZE // 2), str(MIN_PART_SIZE + 1), str(3 * MIB)]
 INVALID_PART_SIZES += [str(MAX_PART_SIZE * 2)]
 
 
 @pytest.mark.parametrize("raw", INVALID_PART_SIZES)
 def test_other_part_sizes_are_refused_with_the_real_message(raw: str | None) -> None:
-    shown = "null" if raw is None else raw
+    # An empty or blank header carries no value: the same message as an absent one.
+    shown = "null" if raw is None or not raw.strip() else raw
     with pytest.raises(InvalidParameterValueException) as raised:
         parse_part_size(raw)
     assert raised.value.message == (
         f"Invalid part size: {shown}. Part size must not be null, must be a power of two and be "
         f"between 1048576 and 4294967296 bytes."
+    )
+
+
+# -- description ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spaces", [1, 5, 2000])
+def test_the_description_limit_applies_after_leading_spaces_are_stripped(spaces: int) -> None:
+    g = harness_with_vault()
+    kept = "x" * MAX_DESCRIPTION_LENGTH
+
+    upload_id = initiate(g, archive_description=" " * spaces + kept)
+
+    assert upload_of(g, upload_id).description == kept
+
+
+def test_only_leading_spaces_are_stripped_and_the_rest_is_still_limited() -> None:
+    g = harness_with_vault()
+    assert upload_of(g, initiate(g, archive_description="  a b  ")).description == "a b  "
+    assert upload_of(g, initiate(g, archive_description="   ")).description == ""
+    with pytest.raises(InvalidParameterValueException) as raised:
+        initiate(g, archive_description="  " + "x" * (MAX_DESCRIPTION_LENGTH + 1))
+    assert raised.value.message == (
+        "Invalid archive description: it is 1025 characters long once its 2 leading spaces are "
+        "stripped; archive descriptions are at most 1024 characters."
+    )
+    with pytest.raises(InvalidParameterValueException) as raised:
+        initiate(g, archive_description="\t" + "x" * MAX_DESCRIPTION_LENGTH)  # a tab stays
+    assert raised.value.message.startswith("Invalid archive description: character '\\t' at ")
+
+
+def test_a_bad_character_is_reported_at_its_position_in_the_header_sent() -> None:
+    g = harness_with_vault()
+    with pytest.raises(InvalidParameterValueException) as raised:
+        initiate(g, archive_description="   ab\x7f")
+    assert raised.value.message.startswith(
+        "Invalid archive description: character '\\x7f' at position 5 is not printable ASCII"
     )
 
 
@@ -216,8 +254,10 @@ def test_part_refusals_for_missing_headers_and_bad_hash() -> None:
     upload_id = initiate(g)
     with pytest.raises(MissingParameterValueException, match=r"^Required parameter missing: Cont"):
         g.call("UploadMultipartPart", vault_name="vault", upload_id=upload_id, body=b"a")
-    with pytest.raises(MissingParameterValueException, match=r"x-amz-sha256-tree-hash$"):
-        put_part(g, upload_id, 0, b"a", checksum=None)
+    for missing in (None, "", "  "):  # an empty or blank header carries no hash
+        with pytest.raises(MissingParameterValueException) as raised:
+            put_part(g, upload_id, 0, b"a", checksum=missing)
+        assert raised.value.message == "Required parameter missing: x-amz-sha256-tree-hash"
     with pytest.raises(
         InvalidParameterValueException,
         match=f"^Checksum mismatch: expected {'0' * 64}, computed {tree_hash(b'a')}$",
@@ -261,8 +301,10 @@ def test_complete_refusals_for_headers_and_hash_leave_the_upload_open() -> None:
     g = harness_with_vault()
     upload_id = initiate(g)
     put_part(g, upload_id, 0, b"data")
-    with pytest.raises(MissingParameterValueException, match=r"x-amz-sha256-tree-hash$"):
-        complete(g, upload_id, b"data", checksum=None)
+    for missing in (None, "", " \t"):  # an empty or blank header carries no hash
+        with pytest.raises(MissingParameterValueException) as missing_raised:
+            complete(g, upload_id, b"data", checksum=missing)
+        assert missing_raised.value.message == "Required parameter missing: x-amz-sha256-tree-hash"
     with pytest.raises(MissingParameterValueException, match=r"x-amz-archive-size$"):
         complete(g, upload_id, b"data", archive_size=None)
     for bad in ("0", "-4", "four"):

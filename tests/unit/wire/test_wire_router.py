@@ -117,14 +117,78 @@ def test_post_on_tags_without_the_operation_query_names_both_choices() -> None:
     )
 
 
-@pytest.mark.parametrize("path", ["/-/vaults/", "/-/vaults/v/", "/-/vaults/v/jobs/"])
-def test_a_trailing_slash_matches_nothing_and_says_so(path: str) -> None:
-    with pytest.raises(ResourceNotFoundException, match="Glacier paths never end with '/'"):
+VAULT_SCOPED = [
+    name
+    for name in OPERATION_NAMES
+    if "{vaultName}" in service_model().operation_model(name).http["requestUri"]
+]
+
+
+@pytest.mark.parametrize("name", VAULT_SCOPED)
+def test_an_empty_vault_name_reaches_the_operation(name: str) -> None:
+    # botocore sends vaultName="" as an empty segment; the backend answers it (400 or 404).
+    operation = service_model().operation_model(name)
+    path, query, labels = concrete(operation.http["requestUri"].replace("{vaultName}", ""))
+
+    assert route(operation.http["method"], path, query) == (operation, {**labels, "vaultName": ""})
+
+
+def test_get_on_the_vaults_path_with_a_trailing_slash_is_describe_vault_of_an_empty_name() -> None:
+    # What describe_vault(vaultName="") sends; ListVaults is never sent with a trailing slash.
+    assert route("GET", "/-/vaults/", []) == (
+        service_model().operation_model("DescribeVault"),
+        {"accountId": "-", "vaultName": ""},
+    )
+    assert route("GET", "/-/vaults", [])[0].name == "ListVaults"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/-/vaults/v/",  # a trailing slash after a vault name
+        "/-/vaults/v/jobs/",  # describe_job(jobId="")
+        "/-/vaults/v/multipart-uploads/",  # list_parts(uploadId="")
+        "/-/vaults/v/jobs//output",  # get_job_output(jobId="")
+        "//vaults/v",  # accountId=""
+        "/-/vaults/v/tags/",
+    ],
+)
+def test_any_other_empty_segment_matches_nothing_and_says_so(path: str) -> None:
+    with pytest.raises(ResourceNotFoundException) as caught:
         route("GET", path, [])
 
+    assert caught.value.message == (
+        f"No Glacier operation matches GET {path}: the path is not one Glacier serves (it has "
+        f"an empty segment, and only the vault name may be empty: check for an account, job, "
+        f"upload, archive or lock id given as '', or a stray '/')."
+    )
 
-@pytest.mark.parametrize("path", ["/", "", "/-/vaults//tags", "//vaults/v", "/-/vaults/v/jobs/j/x"])
-def test_empty_labels_and_odd_paths_match_nothing(path: str) -> None:
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("DELETE", "/-/vaults/v/archives/"),  # delete_archive(archiveId="")
+        ("POST", "/-/vaults/v/lock-policy/"),  # complete_vault_lock(lockId="")
+        ("PUT", "/-/vaults/v/multipart-uploads/"),  # upload_multipart_part(uploadId="")
+    ],
+)
+def test_empty_ids_do_not_reach_an_operation(method: str, path: str) -> None:
+    with pytest.raises(ResourceNotFoundException, match="only the vault name may be empty"):
+        route(method, path, [])
+
+
+def test_a_wrong_method_on_the_empty_vault_path_lists_what_it_accepts() -> None:
+    with pytest.raises(ResourceNotFoundException) as caught:
+        route("POST", "/-/vaults/", [])
+
+    assert caught.value.message == (
+        "No Glacier operation matches POST /-/vaults/: /{accountId}/vaults/{vaultName} accepts "
+        "only DELETE (DeleteVault), GET (DescribeVault), PUT (CreateVault)."
+    )
+
+
+@pytest.mark.parametrize("path", ["/", "", "/-/vaults/v/jobs/j/x", "/-/buckets/"])
+def test_odd_paths_match_nothing(path: str) -> None:
     with pytest.raises(ResourceNotFoundException, match="No Glacier operation matches"):
         route("GET", path, [])
 
