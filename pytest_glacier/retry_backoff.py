@@ -7,8 +7,8 @@ instead, as if the time had passed, so a test of retry behaviour costs no wall-c
 
 botocore sleeps with ``time.sleep`` inside ``Endpoint._needs_retry``. The ``time`` name of
 ``botocore.endpoint`` (in every loaded botocore copy) is replaced by a proxy whose ``sleep`` looks
-at the frame that called it: when that is ``_needs_retry`` deciding on a request to a Glacier
-endpoint, the clock advances; any other sleep (another service's retry, another caller) really
+at the frame that called it: when that is ``_needs_retry`` deciding on a request the mock
+serves, the clock advances; any other sleep (another service's retry, another caller) really
 sleeps. The decision is made only when botocore sleeps, so requests that are not retried, nearly
 all of them, pay nothing for it.
 """
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from types import FrameType, ModuleType
 from typing import Any
 
-from pytest_glacier.transports.hosts import is_glacier_url
+from pytest_glacier.transports.hosts import serves_glacier
 from pytest_glacier.transports.loaded import loaded_copies
 
 _ENDPOINT_MODULE = "botocore.endpoint"
@@ -51,7 +51,7 @@ def _is_glacier_retry(caller: FrameType) -> bool:
         return False
     request_dict = caller.f_locals.get("request_dict")
     url = request_dict.get("url", "") if isinstance(request_dict, dict) else ""
-    return isinstance(url, str) and is_glacier_url(url)
+    return isinstance(url, str) and serves_glacier(caller.f_locals.get("self"), url)
 
 
 class RetryBackoffInSimulatedTime:

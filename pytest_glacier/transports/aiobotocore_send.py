@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from pytest_glacier.transports.botocore_send import ResponseStream, to_http_request
-from pytest_glacier.transports.hosts import is_glacier_url
+from pytest_glacier.transports.hosts import serves_glacier
 from pytest_glacier.wire.http import HttpResponse
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class AiobotocoreTransport:
     def _replacement(self, original: AsyncSend, response_class: type) -> AsyncSend:
         async def _send(endpoint: Any, request: Any) -> Any:
             handler = self._handler
-            if handler is None or not is_glacier_url(request.url):
+            if handler is None or not serves_glacier(endpoint, request.url):
                 return await original(endpoint, request)
             response = handler(to_http_request(request))
             headers = dict(response.headers.pairs())

@@ -6,9 +6,10 @@ event, before urllib3). While a :class:`BotocoreTransport` is started, that meth
 created, including clients created before the mock started. The replacement looks at the URL
 first and only then converts anything:
 
-* a Glacier URL (see :mod:`pytest_glacier.transports.hosts`; a custom ``endpoint_url`` with a
-  Glacier host counts) becomes an :class:`~pytest_glacier.wire.http.HttpRequest` for the handler,
-  whose :class:`~pytest_glacier.wire.http.HttpResponse` goes back as a botocore ``AWSResponse``;
+* a Glacier client's request, whatever its ``endpoint_url``, or any request to a Glacier URL
+  (see :func:`~pytest_glacier.transports.hosts.serves_glacier`) becomes an
+  :class:`~pytest_glacier.wire.http.HttpRequest` for the handler, whose
+  :class:`~pytest_glacier.wire.http.HttpResponse` goes back as a botocore ``AWSResponse``;
 * anything else goes to the ``_send`` that was there before, untouched.
 
 Every loaded copy of botocore is patched, because awscli may vendor its own under another module
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import botocore.endpoint  # noqa: F401 (so the canonical copy is loaded, hence patched)
 
-from pytest_glacier.transports.hosts import is_glacier_url
+from pytest_glacier.transports.hosts import serves_glacier
 from pytest_glacier.transports.loaded import loaded_copies
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 
@@ -48,6 +49,8 @@ _MISSING = object()
 
 SendFunction = Callable[[Any, Any], Any]
 """``Endpoint._send(self, request) -> AWSResponse``: botocore objects are untyped here."""
+Serve = Callable[[Any, Any], HttpResponse | None]
+"""``(endpoint, request) -> response``, or ``None`` to send the request as botocore would."""
 
 
 class BotocoreTransport:
@@ -70,10 +73,10 @@ class BotocoreTransport:
         for patch in reversed(patches):
             patch.remove()
 
-    def _serve(self, request: Any) -> HttpResponse | None:
+    def _serve(self, endpoint: Any, request: Any) -> HttpResponse | None:
         """The handler's answer to a Glacier request, or ``None`` to let it pass through."""
         handler = self._handler
-        if handler is None or not is_glacier_url(request.url):
+        if handler is None or not serves_glacier(endpoint, request.url):
             return None
         return handler(to_http_request(request))
 
@@ -111,14 +114,14 @@ def _copy_of(name: str, module: ModuleType | None) -> _BotocoreCopy | None:
 class _SendPatch:
     """``Endpoint._send`` of one botocore copy, replaced by a function that asks ``serve``."""
 
-    def __init__(self, copy: _BotocoreCopy, serve: Callable[[Any], HttpResponse | None]) -> None:
+    def __init__(self, copy: _BotocoreCopy, serve: Serve) -> None:
         self._class = copy.endpoint_class
         self._saved = self._class.__dict__.get("_send", _MISSING)
         original: SendFunction = getattr(self._class, "_send")  # noqa: B009 (untyped botocore)
         response_class = copy.response_class
 
         def _send(endpoint: Any, request: Any) -> Any:
-            response = serve(request)
+            response = serve(endpoint, request)
             if response is None:
                 return original(endpoint, request)
             return to_aws_response(response_class, request.url, response)
@@ -126,9 +129,7 @@ class _SendPatch:
         self._replacement = _send
 
     @classmethod
-    def install(
-        cls, copy: _BotocoreCopy, serve: Callable[[Any], HttpResponse | None]
-    ) -> _SendPatch:
+    def install(cls, copy: _BotocoreCopy, serve: Serve) -> _SendPatch:
         patch = cls(copy, serve)
         setattr(patch._class, "_send", patch._replacement)  # noqa: B010
         return patch

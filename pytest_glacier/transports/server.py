@@ -13,12 +13,14 @@ active mock's ``handle``) and :meth:`GlacierServer.stop_serving` unbinds it. Wit
 bound, every request gets a Glacier-shaped 503 ``ServiceUnavailableException``.
 
 It is meant to survive whatever a client does. A connection that stalls longer than
-:attr:`GlacierServer.timeout` is dropped; a bad request line or header block gets the 400 of
-``http.server``; a body shorter than its ``Content-Length`` or a broken chunked body gets a 400
-and the connection is closed; an exception in one connection is logged (logger
-``pytest_glacier.server``, at debug level: nothing is printed per request) and never stops the
-server. :meth:`GlacierServer.shutdown` stops accepting, closes the connections still open,
-releases the port and joins the server thread.
+:attr:`GlacierServer.timeout` is dropped, with a 408 ``RequestTimeoutException`` when it stalls
+in the middle of a request body (GLACIER_SPEC §2.3: "body not received in time"); a bad request
+line or header block gets the 400 of ``http.server``; a body shorter than its ``Content-Length``
+(the client closed its side) or a broken chunked body gets a 400 and the connection is
+closed; an exception in one connection is logged (logger ``pytest_glacier.server``, at debug
+level: nothing is printed per request) and never stops the server.
+:meth:`GlacierServer.shutdown` stops accepting, closes the connections still open, releases the
+port and joins the server thread.
 """
 
 from __future__ import annotations
@@ -37,8 +39,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-from pytest_glacier.backend.errors import BadRequest, GlacierError, ServiceUnavailableException
+from pytest_glacier.backend.errors import (
+    BadRequest,
+    GlacierError,
+    RequestTimeoutException,
+    ServiceUnavailableException,
+)
 from pytest_glacier.backend.ids import request_id
+from pytest_glacier.transports.hosts import own_server_started, own_server_stopped
 from pytest_glacier.wire import encode_error
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 
@@ -102,15 +110,22 @@ class GlacierServer:
         )
         self._httpd, self._thread = httpd, thread
         thread.start()
+        for url in self._addresses():
+            own_server_started(url)  # in-process Glacier clients sent here reach it over HTTP
         return self
+
+    def _addresses(self) -> tuple[str, ...]:
+        return (self.endpoint_url, f"http://localhost:{self.port}")
 
     def shutdown(self) -> None:
         """Stop serving, close open connections, release the port (a no-op when not running)."""
+        self._handler = None
+        if self._httpd is None:
+            return
+        for url in self._addresses():
+            own_server_stopped(url)
         httpd, thread = self._httpd, self._thread
         self._httpd = self._thread = None
-        self._handler = None
-        if httpd is None:
-            return
         httpd.shutdown()  # returns once serve_forever has left its loop
         httpd.close_connections()
         httpd.server_close()
@@ -175,6 +190,7 @@ class _HTTPServer(socketserver.ThreadingMixIn, HTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 128  # socketserver's 5 resets connections a parallel test suite opens
 
     def __init__(self, address: tuple[str, int], owner: GlacierServer, timeout: float) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
@@ -246,6 +262,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
     sys_version = ""
     server: _HTTPServer
     raw_requestline: bytes
+    _body_received = 0
+    """Body bytes of the current request read so far (for the 408 message)."""
+    _body_announced: int | None = None
+    """The current request's ``Content-Length``; None for a chunked body."""
 
     def setup(self) -> None:
         super().setup()
@@ -268,8 +288,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._write(_error(BadRequest(str(problem))))
             return
-        except (TimeoutError, ConnectionError):
-            self.close_connection = True  # stalled or gone mid-body: nobody to answer
+        except TimeoutError:
+            # The client is still there but stopped sending: tell it why it is dropped, as
+            # Glacier does (a client waiting for its answer would otherwise see a bare close).
+            self.close_connection = True
+            self._write(_error(self._body_timeout()))
+            return
+        except ConnectionError:
+            self.close_connection = True  # gone mid-body: nobody to answer
             return
         handler = self.server.owner.handler
         if handler is None:
@@ -298,6 +324,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if self.raw_requestline.strip() or not self.raw_requestline:
                 break
             self.raw_requestline = self.rfile.readline(_MAX_LINE + 1)
+        if self.raw_requestline and not self.raw_requestline.strip():
+            self.send_error(
+                HTTPStatus.BAD_REQUEST,
+                f"more than {_MAX_EMPTY_LINES} empty lines before the request line",
+            )
+            return False
         if len(self.raw_requestline) > _MAX_LINE:
             self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
             return False
@@ -343,7 +375,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return host
         return self.server.authority
 
+    def _body_timeout(self) -> RequestTimeoutException:
+        if self._body_announced is None:
+            received = f"{self._body_received} bytes of a chunked body arrived"
+        else:
+            received = (
+                f"{self._body_received} of the {self._body_announced} bytes announced by "
+                f"Content-Length arrived"
+            )
+        return RequestTimeoutException(
+            f"Request body not received in time: {received}, then nothing for "
+            f"{self.server.connection_timeout:g} seconds. Send the whole body without pausing "
+            f"(and a Content-Length equal to its size); the connection is closed."
+        )
+
     def _read_body(self) -> bytes:
+        self._body_received, self._body_announced = 0, None
         transfer_encoding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
         if transfer_encoding:
             if transfer_encoding != "chunked":
@@ -358,19 +405,23 @@ class _RequestHandler(BaseHTTPRequestHandler):
         # ASCII digits only ("²".isdigit() is true), and few enough for int() to convert.
         if not (text.isascii() and text.isdigit()) or len(text) > 18:
             raise _BadBody(f"invalid Content-Length: {text[:40]!r}")
-        return self._read_exactly(int(text))
+        self._body_announced = int(text)
+        return self._read_exactly(self._body_announced)
 
     def _read_exactly(self, length: int) -> bytes:
         pieces: list[bytes] = []
         remaining = length
         while remaining > 0:
-            piece = self.rfile.read(min(remaining, _READ_SIZE))
+            # read1, not read: one receive at a time, so that a timeout loses no count of what
+            # arrived before it (read would discard its partial result with the exception).
+            piece = self.rfile.read1(min(remaining, _READ_SIZE))
             if not piece:
                 raise _BadBody(
                     f"the body ended after {length - remaining} of the {length} bytes announced"
                 )
             pieces.append(piece)
             remaining -= len(piece)
+            self._body_received += len(piece)
         return b"".join(pieces)
 
     def _read_chunked(self) -> bytes:

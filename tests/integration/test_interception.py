@@ -79,18 +79,28 @@ def test_other_services_pass_through(glacier_mock: GlacierMock) -> None:
     assert glacier_mock.calls == []
 
 
-def test_glacier_client_on_a_non_glacier_endpoint_passes_through(
-    glacier_mock: GlacierMock,
+@pytest.mark.parametrize(
+    "endpoint_url",
+    [
+        "http://localhost:4566",
+        "https://vpce-0a1b2c3d-abcd1234.glacier.us-east-1.vpce.amazonaws.com",
+    ],
+    ids=["localhost", "vpc-endpoint"],
+)
+def test_a_glacier_client_is_served_whatever_its_endpoint_url(
+    glacier_mock: GlacierMock, endpoint_url: str
 ) -> None:
-    client = boto3.client(
-        "glacier",
-        region_name="us-east-1",
-        endpoint_url="http://127.0.0.1:9",
-        config=Config(retries={"total_max_attempts": 1}, connect_timeout=1),
-    )
-    with pytest.raises(Exception, match="Could not connect"):
-        client.list_vaults()
-    assert glacier_mock.calls == []
+    client = boto3.client("glacier", region_name="us-east-1", endpoint_url=endpoint_url)
+    client.create_vault(vaultName="v")
+    assert [call.operation for call in glacier_mock.calls] == ["CreateVault"]
+
+
+def test_aws_endpoint_url_glacier_does_not_take_requests_out_of_the_process(
+    glacier_mock: GlacierMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_GLACIER", "http://127.0.0.1:9")
+    boto3.client("glacier", region_name="us-east-1").list_vaults()
+    assert [call.operation for call in glacier_mock.calls] == ["ListVaults"]
 
 
 # -- requests ------------------------------------------------------------------------------------

@@ -279,6 +279,17 @@ def test_an_exception_in_the_handler_is_a_500_and_the_server_goes_on(
 # -- robustness ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("blank_lines", "status"), [(16, b"200"), (17, b"400")])
+def test_empty_lines_before_a_request_line(
+    server: GlacierServer, blank_lines: int, status: bytes
+) -> None:
+    request_line = b"GET /-/vaults HTTP/1.1\r\nHost: x\r\nx-amz-glacier-version: 2012-06-01\r\n"
+    with connect(server) as sock:
+        sock.sendall(b"\r\n" * blank_lines + request_line + b"Connection: close\r\n\r\n")
+        assert receive_all(sock).startswith(b"HTTP/1.1 " + status)
+    assert_still_serving(server)
+
+
 def test_bad_request_line_gets_400(server: GlacierServer) -> None:
     with connect(server) as sock:
         sock.sendall(b"GET /-/vaults with spaces HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -378,9 +389,8 @@ def test_broken_chunked_bodies_get_400(server: GlacierServer, body: bytes) -> No
         b"",  # connects and says nothing
         b"GET /-/vaults HT",  # half a request line
         b"GET /-/vaults HTTP/1.1\r\nHost: x\r\n",  # headers never end
-        b"PUT /-/vaults/v HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123",  # body stalls
     ],
-    ids=["silent", "request-line", "headers", "body"],
+    ids=["silent", "request-line", "headers"],
 )
 def test_a_stalled_client_is_dropped_and_others_are_served_meanwhile(
     server: GlacierServer, partial: bytes
@@ -390,6 +400,48 @@ def test_a_stalled_client_is_dropped_and_others_are_served_meanwhile(
         assert_still_serving(server)  # while that client stalls
         assert receive_all(sock) == b""  # dropped after STALL_TIMEOUT, without an answer
     assert_still_serving(server)
+
+
+@pytest.mark.parametrize(
+    ("framing", "body", "received"),
+    [
+        (
+            b"Content-Length: 100\r\n",
+            b"0123",
+            b"4 of the 100 bytes announced by Content-Length arrived",
+        ),
+        (
+            b"Transfer-Encoding: chunked\r\n",
+            b"3\r\nabc\r\n5\r\nab",
+            b"5 bytes of a chunked body arrived",
+        ),
+    ],
+    ids=["content-length", "chunked"],
+)
+def test_a_body_that_stalls_gets_408_then_the_connection_closes(
+    server: GlacierServer, glacier_mock: GlacierMock, framing: bytes, body: bytes, received: bytes
+) -> None:
+    # GLACIER_SPEC §2.3: a body not received in time is a 408, not a silent close.
+    with connect(server) as sock:
+        sock.sendall(
+            b"POST /-/vaults/v/archives HTTP/1.1\r\nHost: x\r\n"
+            b"x-amz-glacier-version: 2012-06-01\r\n" + framing + b"\r\n" + body
+        )
+        assert_still_serving(server)  # while that client stalls
+        answer = receive_all(sock)  # after STALL_TIMEOUT: the answer, then the close
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408")
+    assert b"\r\nConnection: close" in head
+    assert b"\r\nx-amzn-RequestId: " in head  # headed as every Glacier error
+    error = json.loads(payload)
+    assert (error["code"], error["type"]) == ("RequestTimeoutException", "Client")
+    assert error["message"] == (
+        f"Request body not received in time: {received.decode()}, then nothing for "
+        f"{STALL_TIMEOUT:g} seconds. Send the whole body without pausing (and a Content-Length "
+        f"equal to its size); the connection is closed."
+    )
+    assert_still_serving(server)
+    assert [c.operation for c in glacier_mock.calls] == ["ListVaults"] * 2  # the upload never did
 
 
 def test_many_concurrent_clients_are_served(

@@ -30,9 +30,13 @@ def real_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return slept
 
 
-def _needs_retry(request_dict: Any, seconds: float) -> None:
-    """Stands in for ``Endpoint._needs_retry``: the proxy looks for this name and local."""
+def _needs_retry(request_dict: Any, seconds: float, self: Any = None) -> None:
+    """Stands in for ``Endpoint._needs_retry``: the proxy looks for this name and its locals."""
     botocore.endpoint.time.sleep(seconds)  # type: ignore[attr-defined]
+
+
+class GlacierEndpoint:
+    _endpoint_prefix = "glacier"  # what botocore's Endpoint of a Glacier client carries
 
 
 def test_backoff_before_a_glacier_retry_advances_the_clock(
@@ -40,6 +44,14 @@ def test_backoff_before_a_glacier_retry_advances_the_clock(
 ) -> None:
     _needs_retry({"url": GLACIER_URL}, 1.5)
     assert backoff == [1.5]
+    assert real_sleeps == []
+
+
+def test_a_glacier_client_on_a_custom_endpoint_retries_in_simulated_time(
+    backoff: list[float], real_sleeps: list[float]
+) -> None:
+    _needs_retry({"url": "http://localhost:4566/-/vaults"}, 2.0, self=GlacierEndpoint())
+    assert backoff == [2.0]
     assert real_sleeps == []
 
 

@@ -31,6 +31,7 @@ from pytest_glacier.transports.botocore_send import (
     read_body,
     to_http_request,
 )
+from pytest_glacier.transports.hosts import own_server_started, own_server_stopped
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 
 Endpoint = botocore.endpoint.Endpoint
@@ -187,12 +188,24 @@ def test_serves_a_custom_endpoint_url_with_a_glacier_host(
     assert [r.url for r in handler.requests] == ["https://glacier.eu-west-1.amazonaws.com/-/vaults"]
 
 
-def test_a_custom_non_glacier_endpoint_passes_through(
+def test_a_glacier_client_on_any_endpoint_is_served(
     transport: BotocoreTransport, handler: RecordingHandler
 ) -> None:
     client = glacier(endpoint_url="http://localhost:1", config=NO_RETRIES)
-    with pytest.raises(EndpointConnectionError):
-        client.list_vaults()
+    client.list_vaults()
+    assert [r.url for r in handler.requests] == ["http://localhost:1/-/vaults"]
+
+
+def test_a_glacier_client_reaches_a_pytest_glacier_server_of_this_process(
+    transport: BotocoreTransport, handler: RecordingHandler
+) -> None:
+    own_server_started("http://127.0.0.1:1")
+    try:
+        client = glacier(endpoint_url="http://127.0.0.1:1", config=NO_RETRIES)
+        with pytest.raises(EndpointConnectionError):  # sent over HTTP, to the closed port
+            client.list_vaults()
+    finally:
+        own_server_stopped("http://127.0.0.1:1")
     assert handler.requests == []
 
 
