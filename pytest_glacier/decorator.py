@@ -19,8 +19,9 @@ from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any, TypeVar, cast, overload
 
+from pytest_glacier import suite_defaults
 from pytest_glacier.mock import GlacierMock
-from pytest_glacier.options import Options, build_options
+from pytest_glacier.options import Options, build_options, merge_option_values
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,8 +77,11 @@ def mock_glacier(target: None = None, /, **options: Any) -> MockGlacier: ...
 
 
 def mock_glacier(target: Any = None, /, **options: Any) -> Any:
-    """Mock Glacier around a function, a class's tests, or a ``with`` block (CONTRACT §2)."""
-    settings = build_options(options)
+    """Mock Glacier around a function, a class's tests, or a ``with`` block (CONTRACT §2).
+
+    Under pytest, the suite's ini options are the defaults that ``options`` override.
+    """
+    settings = build_options(merge_option_values(suite_defaults.current(), options))
     if target is None:
         return MockGlacier(settings)
     if options:
@@ -113,17 +117,34 @@ def _decorate_class(cls: type[T], options: Options) -> type[T]:
     return cls
 
 
+_TEST_MOCK = "_pytest_glacier_test_mock"
+"""The attribute of a TestCase instance that holds the mock of the test running in it."""
+
+
 def _decorate_test_case(cls: type[unittest.TestCase], options: Options) -> type[unittest.TestCase]:
-    """Start a fresh mock before ``setUp`` and stop it after ``tearDown`` of every test."""
+    """Start a fresh mock before ``setUp`` and stop it after ``tearDown`` of every test.
+
+    When a decorated class inherits from another decorated one, its ``setUp`` reaches the base's
+    wrapper too: the first wrapper to run (the subclass's, with its options) starts the test's
+    mock, and the others find it started.
+    """
     original_set_up = cls.setUp
 
     @functools.wraps(original_set_up)
     def set_up(self: unittest.TestCase) -> None:
-        mock = GlacierMock(options)
-        mock.start()
-        # Cleanups run after tearDown, even when setUp fails: the mock outlives both.
-        self.addCleanup(mock.stop)
+        if getattr(self, _TEST_MOCK, None) is None:
+            mock = GlacierMock(options)
+            mock.start()
+            setattr(self, _TEST_MOCK, mock)
+            # Cleanups run after tearDown, even when setUp fails: the mock outlives both.
+            self.addCleanup(_stop_test_mock, self)
         original_set_up(self)
 
     cls.setUp = set_up  # type: ignore[method-assign]
     return cls
+
+
+def _stop_test_mock(test: unittest.TestCase) -> None:
+    mock: GlacierMock = getattr(test, _TEST_MOCK)
+    setattr(test, _TEST_MOCK, None)
+    mock.stop()

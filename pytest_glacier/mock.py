@@ -8,6 +8,7 @@ transports that route botocore and ``requests`` traffic to it. Only one mock is 
 from __future__ import annotations
 
 import copy
+import math
 import os
 import sys
 import threading
@@ -188,7 +189,19 @@ class GlacierMock:
         seconds: float = 0,
     ) -> datetime:
         """Move simulated time forward; everything due by the new time happens. Returns it."""
-        step = _as_timedelta(delta) + _parts_as_timedelta(days, hours, minutes, seconds)
+        try:
+            step = _as_timedelta(delta) + _parts_as_timedelta(days, hours, minutes, seconds)
+            _ = self.now() + step  # an OverflowError beyond what a datetime holds
+        except OverflowError:
+            parts = {"days": days, "hours": hours, "minutes": minutes, "seconds": seconds}
+            given = ", ".join(
+                [repr(delta)] * (delta is not None)
+                + [f"{name}={value!r}" for name, value in parts.items() if value]
+            )
+            raise ValueError(
+                f"advance({given}) would move the clock past the year 9999, the end of "
+                f"Python's datetime; advance by less."
+            ) from None
         new_time = self._clock.advance(step)
         self._backend.timeline.add(new_time, f"advance(+{step}) moved the clock here")
         self._backend.catch_up()
@@ -301,11 +314,13 @@ class GlacierMock:
         self.advance(seconds)
 
     def _set_fake_credentials(self) -> None:
+        # An empty variable is no value to botocore (NoCredentialsError): it counts as unset.
         for name, value in FAKE_CREDENTIALS.items():
-            self._saved_environ[name] = os.environ.get(name)
-            os.environ.setdefault(name, value)
-        if "AWS_DEFAULT_REGION" not in os.environ and "AWS_REGION" not in os.environ:
-            self._saved_environ["AWS_DEFAULT_REGION"] = None
+            if not os.environ.get(name):
+                self._saved_environ[name] = os.environ.get(name)
+                os.environ[name] = value
+        if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
+            self._saved_environ["AWS_DEFAULT_REGION"] = os.environ.get("AWS_DEFAULT_REGION")
             os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
 
         # boto3's default session caches the credentials it first resolves: without a fresh one,
@@ -335,6 +350,8 @@ def _as_timedelta(delta: object) -> timedelta:
     if isinstance(delta, timedelta):
         step = delta
     elif isinstance(delta, (int, float)) and not isinstance(delta, bool):
+        if math.isnan(delta):
+            raise ValueError("advance() takes a number of seconds, got nan")
         step = timedelta(seconds=delta)
     else:
         raise TypeError(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_glacier import suite_defaults
 from pytest_glacier.started import recently_started
 
 if TYPE_CHECKING:
@@ -55,12 +56,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    suite_defaults.push(_ini_values(config))  # for mock_glacier(), which sees no config
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): options for the glacier_mock fixture (account_id, accounts, "
         "job_delays, inventory, sleep_advances, expedited_capacity, start_time, "
         "verify_signatures, credentials); the closest marker wins key by key.",
     )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    del config
+    suite_defaults.pop()
 
 
 def _ini_values(config: pytest.Config) -> dict[str, Any]:

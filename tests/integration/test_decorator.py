@@ -100,6 +100,16 @@ def test_environment_credentials_are_set_and_restored(monkeypatch: pytest.Monkey
     assert os.environ["AWS_SECRET_ACCESS_KEY"] == "mine"
 
 
+def test_empty_credential_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    with mock_glacier():
+        assert boto3.client("glacier").list_vaults()["VaultList"] == []
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        assert os.environ[name] == ""  # put back as they were
+
+
 @mock_glacier
 class TestDecoratedTestCase(unittest.TestCase):
     def setUp(self) -> None:
@@ -124,3 +134,11 @@ class TestDecoratedTestCase(unittest.TestCase):
 class TestPlainClass:
     def test_method_is_mocked(self) -> None:
         assert vault_names() == []
+
+
+@mock_glacier(account_id="111122223333")
+class TestSubclassOfADecoratedTestCase(TestDecoratedTestCase):
+    """A decorated subclass of a decorated TestCase: one mock per test, with its own options."""
+
+    def test_its_options_win(self) -> None:
+        assert active_mock().account_id == "111122223333"

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from pytest_glacier import mock_glacier, suite_defaults
+
 pytest_plugins = ["pytester"]
 
 HEADER = """
@@ -86,6 +88,49 @@ def test_marker_over_ini(glacier_mock):
 """
     )
     pytester.runpytest_subprocess().assert_outcomes(passed=2)
+
+
+def test_ini_options_are_the_defaults_of_mock_glacier_too(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+[pytest]
+glacier_account_id = 333333333333
+glacier_inventory = immediate
+"""
+    )
+    pytester.makepyfile(
+        HEADER
+        + """
+from pytest_glacier import active_mock, mock_glacier
+
+@mock_glacier
+def test_decorator():
+    assert active_mock().account_id == "333333333333"
+
+@mock_glacier(account_id="444444444444")
+def test_decorator_options_over_ini():
+    assert active_mock().account_id == "444444444444"
+    assert active_mock().options.inventory == "immediate"
+
+def test_context_manager():
+    with mock_glacier() as glacier:
+        assert glacier.account_id == "333333333333"
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=3)
+
+
+def test_suite_defaults_stack_with_nested_runs() -> None:
+    outer = suite_defaults.current()  # this run's own ini (none of the glacier options)
+    suite_defaults.push({"account_id": "333333333333"})
+    try:
+        with mock_glacier() as glacier:
+            assert glacier.account_id == "333333333333"
+    finally:
+        suite_defaults.pop()
+    assert suite_defaults.current() == outer
+    with mock_glacier() as glacier:
+        assert glacier.account_id == "123456789012"
 
 
 def test_unknown_marker_option_fails_naming_it(pytester: pytest.Pytester) -> None:
