@@ -24,7 +24,7 @@ from pytest_glacier.backend.errors import ServiceUnavailableException
 from pytest_glacier.backend.ids import request_id
 from pytest_glacier.faults import FaultInjector
 from pytest_glacier.records import Call
-from pytest_glacier.wire import Decoded, decode, encode_error, encode_result
+from pytest_glacier.wire import Decoded, decode, encode_error, encode_result, identify
 from pytest_glacier.wire.caller import Caller
 from pytest_glacier.wire.http import HttpRequest, HttpResponse
 from pytest_glacier.wire.signature import SignatureChecker
@@ -146,6 +146,9 @@ class GlacierService:
             operation = decoded.operation.name
             params = _recorded_params(decoded)
             region = decoded.caller.region
+        elif (known := identify(request)) is not None:
+            refused, caller, labels = known  # refused after routing: its params are unparsed
+            operation, params, region = refused.name, dict(labels), caller.region
         else:
             operation, params, region = "Unknown", {"method": request.method}, ""
         self._calls.add(

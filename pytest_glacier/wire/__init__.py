@@ -23,7 +23,7 @@ Modules, in the order a request meets them:
 from pytest_glacier.wire.caller import Caller, caller_of
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
 from pytest_glacier.wire.model import service_model
-from pytest_glacier.wire.protocol import Decoded, decode, encode_error, encode_result
+from pytest_glacier.wire.protocol import Decoded, decode, encode_error, encode_result, identify
 
 __all__ = [
     "Caller",
@@ -36,5 +36,6 @@ __all__ = [
     "decode",
     "encode_error",
     "encode_result",
+    "identify",
     "service_model",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.model import OperationModel
 
-from pytest_glacier.backend.errors import MissingParameterValueException
+from pytest_glacier.backend.errors import GlacierError, MissingParameterValueException
 from pytest_glacier.wire.caller import Caller, caller_of
 from pytest_glacier.wire.http import HttpRequest
 from pytest_glacier.wire.integrity import check_payload_hash
@@ -52,6 +52,20 @@ def decode(request: HttpRequest) -> Decoded:
     if hashes is None:
         return Decoded(operation, params, caller)
     return Decoded(operation, params, caller, hashes.sha256, hashes.chunk_digests)
+
+
+def identify(request: HttpRequest) -> tuple[OperationModel, Caller, dict[str, str]] | None:
+    """The operation, caller and URI labels of a request :func:`decode` refused, when known.
+
+    A request can be refused after its route is known (no version header, a body that does not
+    parse, a wrong payload hash); it is still a call of that operation, by that caller, and is
+    recorded so. None when even the route or the caller cannot be made out.
+    """
+    try:
+        operation, labels = route(request.method, request.path, request.query)
+        return operation, caller_of(request), labels
+    except GlacierError:
+        return None
 
 
 encode_result = serialize_result

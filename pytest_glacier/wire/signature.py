@@ -119,7 +119,11 @@ class SignatureChecker:
         if signed.presigned and signed.expires is not None:
             _check_not_expired(signed, now)
         expected = _expected_signatures(request, signed, secret)
-        if not any(hmac.compare_digest(candidate, signed.signature) for candidate in expected):
+        # compare_digest takes ASCII text only; a signature that is not ASCII matches nothing.
+        given = signed.signature
+        if not given.isascii() or not any(
+            hmac.compare_digest(candidate, given) for candidate in expected
+        ):
             raise InvalidSignatureException(MISMATCH)
 
 

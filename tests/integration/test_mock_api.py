@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from pytest_glacier import Call, GlacierMock
@@ -67,6 +68,10 @@ def test_advance_moves_by_exactly_that_much(
         (("1h",), {}, TypeError),
         ((True,), {}, TypeError),
         ((), {"days": "1"}, TypeError),
+        ((float("nan"),), {}, ValueError),
+        ((float("inf"),), {}, ValueError),  # past the year 9999
+        ((10**15,), {}, ValueError),
+        ((), {"days": 10**7}, ValueError),
     ],
 )
 def test_advance_rejects_bad_input(
@@ -74,6 +79,36 @@ def test_advance_rejects_bad_input(
 ) -> None:
     with pytest.raises(error):
         glacier_mock.advance(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("request_args", "operation", "params"),
+    [
+        (("GET", "/-/vaults"), "ListVaults", {"accountId": "-"}),  # no version header
+        (
+            ("POST", "/-/vaults/v/tags?operation=add", b"{"),
+            "AddTagsToVault",
+            {"accountId": "-", "vaultName": "v"},
+        ),
+    ],
+    ids=["no-version-header", "unparsable-body"],
+)
+def test_a_request_refused_once_routed_is_recorded_as_its_operation(
+    glacier_mock: GlacierMock, request_args: tuple[Any, ...], operation: str, params: dict[str, str]
+) -> None:
+    method, path, *body = request_args
+    headers = {} if path == "/-/vaults" else {"x-amz-glacier-version": "2012-06-01"}
+    url = f"https://glacier.eu-west-1.amazonaws.com{path}"
+    data = body[0] if body else None
+    response = requests.request(method, url, data=data, headers=headers, timeout=5)
+    assert response.status_code == 400
+    call = glacier_mock.calls[-1]
+    assert (call.operation, call.region, call.params, call.status_code) == (
+        operation,
+        "eu-west-1",
+        params,
+        400,
+    )
 
 
 @pytest.mark.glacier(start_time="2030-05-05T23:00:00Z")

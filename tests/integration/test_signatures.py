@@ -253,6 +253,18 @@ def test_a_tampered_presigned_url_is_refused(glacier_mock: GlacierMock) -> None:
     assert raw_error(response) == (403, "InvalidSignatureException", MISMATCH)
 
 
+@pytest.mark.parametrize("signature", ["%C3%A9", "%E2%98%83" * 64])
+def test_a_non_ascii_signature_is_invalid(glacier_mock: GlacierMock, signature: str) -> None:
+    url = client().generate_presigned_url("list_vaults", Params={})
+    tampered = url.split("X-Amz-Signature=")[0] + f"X-Amz-Signature={signature}"
+    assert raw_error(requests.get(tampered, timeout=5)) == (
+        403,
+        "InvalidSignatureException",
+        MISMATCH,
+    )
+    assert glacier_mock.calls[-1].operation == "ListVaults"
+
+
 def test_a_presigned_url_expires_in_simulated_time(glacier_mock: GlacierMock) -> None:
     glacier = client()
     glacier.create_vault(vaultName="v")
