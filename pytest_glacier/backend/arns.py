@@ -10,16 +10,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+_REGION_PREFIXES = (
+    ("cn-", "aws-cn"),
+    ("us-gov-", "aws-us-gov"),
+    ("eusc-", "aws-eusc"),
+    ("us-iso-", "aws-iso"),
+    ("us-isob-", "aws-iso-b"),
+    ("eu-isoe-", "aws-iso-e"),
+    ("us-isof-", "aws-iso-f"),
+)
+"""The partitions other than ``aws``, by how their regions' names start (botocore's
+``partitions.json``; a unit test checks every partition of the installed botocore)."""
+
+PARTITIONS = ("aws", *(partition for _, partition in _REGION_PREFIXES))
 """The partitions whose ARNs the mock reads (:func:`partition_of` gives a region's)."""
 
 
 def partition_of(region: str) -> str:
-    """The AWS partition a region belongs to: ``aws``, ``aws-cn`` or ``aws-us-gov``."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
+    """The AWS partition a region belongs to: ``aws``, ``aws-cn``, ``aws-us-gov``, ..."""
+    for prefix, partition in _REGION_PREFIXES:
+        if region.startswith(prefix):
+            return partition
     return "aws"
 
 

@@ -51,7 +51,7 @@ def test_start_time_accepts_aware_datetimes_and_iso_strings() -> None:
         ({"accounts": ["AKIA"]}, TypeError, "'accounts'"),
         ({"accounts": {"AKIA": "x"}}, ValueError, r"accounts\['AKIA'\]"),
         ({"accounts": {"AKIA": "arn:aws:iam::111122223333:group/g"}}, ValueError, "IAM user"),
-        ({"accounts": {"AKIA": "arn:aws-iso:iam::111122223333:user/a"}}, ValueError, "IAM user"),
+        ({"accounts": {"AKIA": "arn:aws-mars:iam::111122223333:user/a"}}, ValueError, "IAM user"),
         ({"job_delays": {"Glacial": timedelta(1)}}, ValueError, "unknown tier 'Glacial'"),
         ({"job_delays": {"Bulk": "1h"}}, TypeError, r"job_delays\['Bulk'\]"),
         ({"job_delays": {"Bulk": timedelta(-1)}}, ValueError, "negative"),

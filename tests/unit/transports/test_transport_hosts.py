@@ -8,6 +8,7 @@ from pathlib import Path
 import botocore
 import pytest
 
+from pytest_glacier.backend.arns import partition_of
 from pytest_glacier.transports import is_glacier_host, is_glacier_url
 from pytest_glacier.transports.hosts import GLACIER_URL_PATTERN
 
@@ -119,3 +120,15 @@ def test_every_partition_of_the_installed_botocore_is_known(partition: dict[str,
     for suffix in (outputs["dnsSuffix"], outputs["dualStackDnsSuffix"]):
         for prefix in ("glacier", "glacier-fips"):
             assert is_glacier_host(f"{prefix}.{region}.{suffix}"), (partition["id"], suffix)
+
+
+@pytest.mark.parametrize("partition", _partitions(), ids=lambda p: str(p["id"]))
+def test_every_region_of_the_installed_botocore_has_its_partition(
+    partition: dict[str, object],
+) -> None:
+    regions = partition["regions"]
+    assert isinstance(regions, dict)
+    for region in regions:
+        if region.startswith(("aws-", "fips-")) or region.endswith("-fips"):
+            continue  # pseudo-regions, not names of places
+        assert partition_of(region) == partition["id"], region
