@@ -64,7 +64,7 @@ class MotoBypass:
         if self._watcher is not None:
             return
         self._wrap_loaded()
-        self._watcher = _StubberImportWatcher(self._wrap_loaded)
+        self._watcher = _StubberImportWatcher(self._imported)
         sys.meta_path.insert(0, self._watcher)
 
     def stop(self) -> None:
@@ -77,6 +77,12 @@ class MotoBypass:
                 delattr(cls, "__call__")
             else:
                 setattr(cls, "__call__", original)  # noqa: B010
+
+    def _imported(self) -> None:
+        # The module keeps the loader that calls this (a later reload runs it again): only a
+        # started bypass wraps anything.
+        if self._watcher is not None:
+            self._wrap_loaded()
 
     def _wrap_loaded(self) -> None:
         wrapped = {id(cls) for cls, _ in self._saved}
