@@ -7,6 +7,8 @@ region of each request. Reading them verifies nothing (``signature.py`` does, wh
 1. the credential scope of the ``Authorization`` header
    (``AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/glacier/aws4_request, ...``);
 2. the ``X-Amz-Credential`` query parameter of a presigned URL (same scope format);
+   a scope's region counts only when it is shaped like one: boto 2, sending to ``127.0.0.1``,
+   signs for region ``0``, and its state belongs in the host's region like an unsigned request's;
 3. the host name: ``glacier.<region>.amazonaws.com``, ``glacier-fips.<region>.amazonaws.com``,
    dual-stack ``glacier.<region>.api.aws``, China ``glacier.<region>.amazonaws.com.cn``;
 4. ``us-east-1`` (e.g. an unsigned request to a custom ``endpoint_url``).
@@ -27,6 +29,8 @@ _REGION_IN_HOST = re.compile(
     r"^glacier(?:-fips)?\.(?:dualstack\.)?([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$"
 )
 _PRESIGN_KEYS = ("X-Amz-Signature", "X-Amz-Credential")
+_REGION_NAME = re.compile(r"[a-z]{2,4}(?:-[a-z0-9]+)+-[0-9]+")
+"""What every AWS region name looks like: ``us-east-1``, ``us-gov-west-1``, ``eu-isoe-west-1``."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,10 @@ def caller_of(request: HttpRequest) -> Caller:
     caller = _caller_in_header(_scope_part(request.headers.get("Authorization", "")), presigned)
     if caller is None and query:
         caller = _signed_by(_credential_in_query(query), presigned)
-    if caller is not None:
+    if caller is not None and caller.region:
         return caller
-    return Caller(_region_from_host(request.host) or DEFAULT_REGION, None, presigned)
+    region = _region_from_host(request.host) or DEFAULT_REGION
+    return Caller(region, caller.access_key_id if caller else None, presigned)
 
 
 def _scope_part(authorization: str) -> str:
@@ -86,7 +91,8 @@ def _caller_with_scope(credential: str, presigned: bool) -> Caller | None:
     parts = credential.rsplit("/", 4)
     if len(parts) != 5 or not parts[0] or not parts[2]:
         return None
-    return Caller(region=parts[2], access_key_id=parts[0], presigned=presigned)
+    region = parts[2] if _REGION_NAME.fullmatch(parts[2]) else ""  # "": the host's, or default
+    return Caller(region=region, access_key_id=parts[0], presigned=presigned)
 
 
 def _region_from_host(host: str) -> str | None:

@@ -89,3 +89,26 @@ def test_unusable_authorization_falls_back_to_the_host(authorization: str) -> No
     url = "https://glacier.eu-north-1.amazonaws.com/-/vaults"
 
     assert caller_of(request(url, Authorization=authorization)) == Caller("eu-north-1", None, False)
+
+
+@pytest.mark.parametrize(
+    ("url", "region"),
+    [
+        ("http://127.0.0.1:8080/-/vaults", "us-east-1"),
+        ("https://glacier.ap-south-1.amazonaws.com/-/vaults", "ap-south-1"),
+    ],
+)
+def test_a_scope_region_that_is_no_region_gives_way_to_the_host(url: str, region: str) -> None:
+    # boto 2 derives the scope from the host name: 127.0.0.1 signs as region "0", service "127".
+    authorization = "AWS4-HMAC-SHA256 Credential=AKID/20260101/0/127/aws4_request, Signature=x"
+
+    assert caller_of(request(url, Authorization=authorization)) == Caller(region, "AKID", False)
+
+
+@pytest.mark.parametrize("region", ["us-gov-west-1", "eu-isoe-west-1", "eusc-de-east-1"])
+def test_every_shape_of_region_name_is_one(region: str) -> None:
+    authorization = f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/glacier/aws4_request, S=x"
+
+    assert caller_of(request("http://localhost/-/vaults", Authorization=authorization)).region == (
+        region
+    )
