@@ -114,10 +114,7 @@ class Clock:
             return datetime.now(timezone.utc)
         # Missing attributes: another thread is importing freezegun; nothing is patched yet.
         factories = getattr(api, "freeze_factories", None)
-        if factories:
-            return _aware_utc(factories[-1]())
-        real_datetime: type[datetime] = getattr(api, "real_datetime", datetime)
-        return real_datetime.now(timezone.utc)
+        return _aware_utc(factories[-1]()) if factories else real_now()
 
     def move_to(self, when: datetime) -> None:
         """Set the simulated time: on the freezer on top of freezegun's stack, if there is one;

@@ -7,12 +7,12 @@ strict: an unknown option or a wrong type is a ``TypeError`` naming it, a bad va
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from pytest_glacier.backend.accounts import is_account_id
 from pytest_glacier.backend.arns import parse_identity
 from pytest_glacier.backend.settings import (
     DEFAULT_ACCOUNT_ID,
@@ -22,7 +22,6 @@ from pytest_glacier.backend.settings import (
 )
 from pytest_glacier.clock import parse_start_time
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
 INVENTORY_MODES = ("daily", "immediate")
 
 
@@ -88,7 +87,7 @@ def _type_error(name: str, expected: str, value: object) -> TypeError:
 def _account_id(value: object, name: str = "account_id") -> str:
     if not isinstance(value, str):
         raise _type_error(name, "a 12-digit account id string", value)
-    if not _ACCOUNT_ID.fullmatch(value):
+    if not is_account_id(value):
         raise ValueError(
             f"Glacier mock option {name!r} must be 12 digits without hyphens "
             f"(e.g. '111122223333'), got {value!r}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from pytest_glacier.backend.context import RequestContext
 from pytest_glacier.backend.errors import AccessDeniedException
+from pytest_glacier.backend.numeric_text import is_digits
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
+
+def is_account_id(text: str) -> bool:
+    """Whether ``text`` is an AWS account id: exactly 12 ASCII digits, no hyphens."""
+    return len(text) == 12 and is_digits(text)
 
 
 def resolve_account(ctx: RequestContext, account_id: str) -> str:
@@ -21,7 +23,7 @@ def resolve_account(ctx: RequestContext, account_id: str) -> str:
     """
     if account_id in ("-", ctx.account_id):
         return ctx.account_id
-    if _ACCOUNT_ID.fullmatch(account_id):
+    if is_account_id(account_id):
         return account_id
     raise AccessDeniedException(
         f"Access denied for account ID: {account_id}. The account ID in the request URI must be "

@@ -35,7 +35,7 @@ from pytest_glacier.backend.archives import Archive
 from pytest_glacier.backend.dates import as_utc, iso_seconds
 from pytest_glacier.backend.errors import InvalidParameterValueException
 from pytest_glacier.backend.inventory import InventorySnapshot
-from pytest_glacier.backend.numeric_text import MAX_LONG, is_digits, parse_long
+from pytest_glacier.backend.numeric_text import parse_whole
 
 JSON = "JSON"
 CSV = "CSV"
@@ -139,9 +139,7 @@ def _parse_limit(text: str | None) -> int | None:
     if text is None:
         return None
     stripped = text.strip()
-    limit = parse_long(stripped)
-    if limit is None and is_digits(stripped) and stripped.strip("0"):
-        limit = MAX_LONG  # beyond a long: no vault holds that many archives
+    limit = parse_whole(stripped)  # beyond a long: more archives than any vault holds
     if limit is None or limit < 1:
         raise InvalidParameterValueException(
             f"Invalid Limit: {text!r}. The inventory Limit must be a whole number of at least 1, "

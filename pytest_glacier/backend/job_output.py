@@ -24,7 +24,7 @@ from pytest_glacier.backend.errors import InvalidParameterValueException
 from pytest_glacier.backend.glacier import Backend
 from pytest_glacier.backend.inventory_output import CONTENT_TYPES
 from pytest_glacier.backend.jobs import SUCCEEDED, Job, get_job
-from pytest_glacier.backend.numeric_text import MAX_LONG, parse_long
+from pytest_glacier.backend.numeric_text import parse_whole
 from pytest_glacier.backend.operations import Output, operation
 from pytest_glacier.backend.streams import ResponseBody
 from pytest_glacier.backend.treehash import is_tree_hash_aligned
@@ -64,8 +64,9 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 def _position(digits: str) -> int:
     # A number beyond a long is beyond every output: the same as the largest long.
-    value = parse_long(digits)
-    return MAX_LONG if value is None else value
+    value = parse_whole(digits)
+    assert value is not None  # the pattern matched digits
+    return value
 
 
 @operation("GetJobOutput")

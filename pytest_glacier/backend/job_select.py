@@ -80,11 +80,11 @@ def parse_select(params: Mapping[str, Any]) -> SelectRequest:
             "Required parameter missing: OutputLocation.S3.BucketName. Name the S3 bucket, in "
             "the vault's region, that receives the select job's results."
         )
-    prefix = _required_text(s3, "Prefix")
-    if len(prefix.encode("utf-8")) > MAX_PREFIX_BYTES:
+    prefix_bytes = len(_prefix(s3).encode("utf-8"))
+    if prefix_bytes > MAX_PREFIX_BYTES:
         raise InvalidParameterValueException(
-            f"Invalid OutputLocation.S3.Prefix: it has {len(prefix.encode('utf-8'))} bytes; "
-            f"the limit is {MAX_PREFIX_BYTES}."
+            f"Invalid OutputLocation.S3.Prefix: it has {prefix_bytes} bytes; the limit is "
+            f"{MAX_PREFIX_BYTES}."
         )
     for where, value in (("SelectParameters", selection), ("OutputLocation", location)):
         _check_enums(value, where)
@@ -102,13 +102,13 @@ def _required(
     return cast("Mapping[str, Any]", value)  # an object: the wire layer checked the types
 
 
-def _required_text(s3: Mapping[str, Any], name: str) -> str:
-    value = s3.get(name)
+def _prefix(s3: Mapping[str, Any]) -> str:
+    value = s3.get("Prefix")
     if value is None:
         raise MissingParameterValueException(
-            f"Required parameter missing: OutputLocation.S3.{name}. Give the key prefix under "
-            f"which the select job writes its results (the job's output path is "
-            f"<Prefix>/<jobId>/)."
+            "Required parameter missing: OutputLocation.S3.Prefix. Give the key prefix under "
+            "which the select job writes its results (the job's output path is "
+            "<Prefix>/<jobId>/)."
         )
     return str(value)
 

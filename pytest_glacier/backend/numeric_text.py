@@ -26,3 +26,15 @@ def parse_long(text: str) -> int | None:
         return None
     value = int(significant or "0")
     return value if value <= MAX_LONG else None
+
+
+def parse_whole(text: str) -> int | None:
+    """``text`` as an int when it is ASCII digits, a number beyond a long read as ``MAX_LONG``.
+
+    For counts and positions (a page size, a byte offset), where more than a long is simply
+    more than anything Glacier holds; None when ``text`` is not digits at all.
+    """
+    if not is_digits(text):
+        return None
+    value = parse_long(text)
+    return MAX_LONG if value is None else value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pytest_glacier.backend.errors import InvalidParameterValueException
-from pytest_glacier.backend.numeric_text import is_digits, parse_long
+from pytest_glacier.backend.numeric_text import parse_whole
 
 
 def parse_limit(raw: str | None, *, default: int, maximum: int) -> int:
@@ -18,9 +18,7 @@ def parse_limit(raw: str | None, *, default: int, maximum: int) -> int:
     """
     if raw is None:
         return default
-    value = parse_long(raw)
-    if value is None and is_digits(raw) and raw.strip("0"):
-        value = maximum  # beyond a long: more than any page holds
+    value = parse_whole(raw)  # beyond a long: more than any page holds, clamped below
     if value is None or value < 1:
         raise InvalidParameterValueException(
             f"Invalid limit: {raw!r}. The limit must be a whole number of at least 1, written "

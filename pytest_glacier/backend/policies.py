@@ -16,9 +16,9 @@ matching later. ``"AWS"`` principals must be ``*``, an account id or an ARN.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Literal, TypedDict
 
+from pytest_glacier.backend.accounts import is_account_id
 from pytest_glacier.backend.arns import parse_identity
 from pytest_glacier.backend.conditions import condition_problems
 from pytest_glacier.backend.context import RequestContext
@@ -199,10 +199,7 @@ def _parse_principal(
 
 def _is_aws_principal(value: str) -> bool:
     """``*``, a 12-digit account id, or the ARN of an account, IAM user or role, or STS session."""
-    return value == "*" or _ACCOUNT_ID.fullmatch(value) is not None or bool(parse_identity(value))
-
-
-_ACCOUNT_ID = re.compile(r"\d{12}")
+    return value == "*" or is_account_id(value) or parse_identity(value) is not None
 
 
 def _parse_condition(raw: dict[str, Any], where: str, problems: _Problems) -> dict[str, Any] | None:

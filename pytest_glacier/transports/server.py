@@ -46,6 +46,7 @@ from pytest_glacier.backend.errors import (
     ServiceUnavailableException,
 )
 from pytest_glacier.backend.ids import request_id
+from pytest_glacier.backend.numeric_text import parse_long
 from pytest_glacier.transports.hosts import own_server_started, own_server_stopped
 from pytest_glacier.wire import encode_error
 from pytest_glacier.wire.http import Headers, HttpRequest, HttpResponse, ResponseBody
@@ -402,11 +403,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if len(lengths) > 1:
             raise _BadBody(f"conflicting Content-Length headers: {sorted(lengths)}")
         (text,) = lengths
-        # ASCII digits only ("²".isdigit() is true), and few enough for int() to convert.
-        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        length = parse_long(text)  # ASCII digits only ("²".isdigit() is true), at most a long
+        if length is None:
             raise _BadBody(f"invalid Content-Length: {text[:40]!r}")
-        self._body_announced = int(text)
-        return self._read_exactly(self._body_announced)
+        self._body_announced = length
+        return self._read_exactly(length)
 
     def _read_exactly(self, length: int) -> bytes:
         pieces: list[bytes] = []

@@ -201,6 +201,22 @@ def listing_task(storm: Storm, number: int) -> Callable[[Any], None]:
     return run
 
 
+def start_all(work: Callable[[int], None], count: int) -> list[threading.Thread]:
+    """``work(0)`` to ``work(count - 1)``, each on a thread of its own, started."""
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def join_all(threads: list[threading.Thread], errors: list[str]) -> None:
+    """Wait for every thread; fail on one still running (a deadlock) or on any error noted."""
+    for thread in threads:
+        thread.join(timeout=TIME_LIMIT)
+    assert not any(thread.is_alive() for thread in threads), "deadlock?"
+    assert not errors, errors[:5]
+
+
 @pytest.mark.glacier(
     job_delays={"Standard": timedelta(0), "Inventory": timedelta(0)}, inventory="immediate"
 )
@@ -298,13 +314,7 @@ def test_parts_of_one_upload_from_sixteen_threads_with_repeats(glacier_mock: Gla
         except Exception as error:
             errors.append(repr(error))
 
-    threads = [threading.Thread(target=send, args=(i,), daemon=True) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIME_LIMIT)
-    assert not any(thread.is_alive() for thread in threads), "deadlock?"
-    assert not errors, errors[:5]
+    join_all(start_all(send, THREADS), errors)
     archive_id = clients[0].complete_multipart_upload(
         vaultName=VAULT, uploadId=upload_id, archiveSize=str(len(data)), checksum=tree_hash(data)
     )["archiveId"]
@@ -375,19 +385,14 @@ def test_jobs_started_and_polled_from_eight_threads_while_the_clock_moves(
         if completed - created != DELAYS[tier]:
             raise AssertionError(f"{tier} job completed after {completed - created}")
 
-    threads = [threading.Thread(target=poll, args=(i,), daemon=True) for i in range(workers)]
-    for thread in threads:
-        thread.start()
+    threads = start_all(poll, workers)
     while any(thread.is_alive() for thread in threads):
         glacier_mock.advance(minutes=3)
         if glacier_mock.now() - began > timedelta(hours=8):
             stop.set()
         for thread in threads:
             thread.join(timeout=0.001)
-    for thread in threads:
-        thread.join(timeout=TIME_LIMIT)
-    assert not any(thread.is_alive() for thread in threads), "deadlock?"
-    assert not errors, errors[:5]
+    join_all(threads, errors)
     glacier_mock.advance(hours=12)
     listed = clients[0].list_jobs(vaultName=VAULT)["JobList"]
     by_id = {job["JobId"]: job for job in listed}
@@ -434,13 +439,7 @@ def test_sixteen_threads_through_the_server(glacier_server: Any, glacier_mock: G
             with lock:
                 errors.append(repr(error))
 
-    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIME_LIMIT)
-    assert not any(thread.is_alive() for thread in threads), "deadlock?"
-    assert not errors, errors[:5]
+    join_all(start_all(work, THREADS), errors)
     assert len(stored) == THREADS * 6
     glacier_mock.take_inventory()
     job = clients[0].initiate_job(vaultName=VAULT, jobParameters={"Type": "inventory-retrieval"})

@@ -18,7 +18,7 @@ import contextlib
 import random
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import boto3
@@ -26,7 +26,7 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from glacier_fuzz_corpus import Known, random_request, raw_http, seed_resources
+from glacier_fuzz_corpus import FuzzRequest, Known, random_request, raw_http, seed_resources
 from reliability_support import fuzz_requests, fuzz_seed, problem_with_answer
 
 from pytest_glacier import GlacierMock, GlacierServer
@@ -55,6 +55,28 @@ def reseed(glacier_mock: GlacierMock, known: Known) -> None:
         seed_resources(client, glacier_mock, known)
 
 
+def send_and_check(
+    session: requests.Session,
+    endpoint: str,
+    fuzzed: FuzzRequest,
+    problems: list[str],
+    headers: Mapping[str, Any] | None = None,
+) -> None:
+    """Send one fuzzed request; note it in ``problems`` if Glacier could not give its answer."""
+    response = session.request(
+        fuzzed.method,
+        endpoint + fuzzed.target,
+        headers=fuzzed.headers if headers is None else headers,
+        data=fuzzed.body,
+        timeout=SOCKET_TIMEOUT,
+    )
+    problem = problem_with_answer(
+        response.status_code, response.content, head=fuzzed.method == "HEAD"
+    )
+    if problem:
+        problems.append(f"{problem}\n    request: {fuzzed.describe()}")
+
+
 def assert_no_problems(problems: list[str], sent: int, seed: int) -> None:
     if problems:
         listed = "\n".join(problems[:15])
@@ -77,18 +99,7 @@ def test_random_requests_in_process_get_documented_answers(
         if sent % 300 == 0:
             reseed(glacier_mock, known)
         fuzzed = random_request(rng, known)
-        response = session.request(
-            fuzzed.method,
-            ENDPOINT + fuzzed.target,
-            headers=fuzzed.headers,
-            data=fuzzed.body,
-            timeout=SOCKET_TIMEOUT,
-        )
-        problem = problem_with_answer(
-            response.status_code, response.content, head=fuzzed.method == "HEAD"
-        )
-        if problem:
-            problems.append(f"{problem}\n    request: {fuzzed.describe()}")
+        send_and_check(session, ENDPOINT, fuzzed, problems)
         if time.monotonic() > deadline:
             break
     assert_no_problems(problems, sent, seed)
@@ -135,14 +146,7 @@ def test_random_requests_with_signature_checking_get_documented_answers(
                 f"{separator}{PRESIGNED}{rng.choice(['20200101T000000Z', 'x'])}"
                 f"&X-Amz-Expires={rng.choice(['1', '604800', '9' * 30, '9' * 5000, '-1'])}"
             )
-        response = session.request(
-            fuzzed.method, ENDPOINT + fuzzed.target, headers=fuzzed.headers, data=fuzzed.body
-        )
-        problem = problem_with_answer(
-            response.status_code, response.content, head=fuzzed.method == "HEAD"
-        )
-        if problem:
-            problems.append(f"{problem}\n    request: {fuzzed.describe()}")
+        send_and_check(session, ENDPOINT, fuzzed, problems)
     assert_no_problems(problems, count, seed)
 
 
@@ -168,19 +172,9 @@ def test_random_requests_over_http_get_documented_answers(
         fuzzed = random_request(rng, known)
         if fuzzed.method in ("CONNECT",):
             continue  # requests would ask the server to open a tunnel
-        response = session.request(
-            fuzzed.method,
-            glacier_server.endpoint_url + fuzzed.target,
-            # as UTF-8 bytes on the wire: http.client sends str header values as latin-1 only
-            headers={k: v.encode() if isinstance(v, str) else v for k, v in fuzzed.headers.items()},
-            data=fuzzed.body,
-            timeout=SOCKET_TIMEOUT,
-        )
-        problem = problem_with_answer(
-            response.status_code, response.content, head=fuzzed.method == "HEAD"
-        )
-        if problem:
-            problems.append(f"{problem}\n    request: {fuzzed.describe()}")
+        # as UTF-8 bytes on the wire: http.client sends str header values as latin-1 only
+        headers = {k: v.encode() if isinstance(v, str) else v for k, v in fuzzed.headers.items()}
+        send_and_check(session, glacier_server.endpoint_url, fuzzed, problems, headers=headers)
         if time.monotonic() > deadline:
             break
     assert_no_problems(problems, sent, seed)

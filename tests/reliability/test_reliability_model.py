@@ -516,6 +516,42 @@ class GlacierModel(ModelState, RuleBasedStateMachine):
 
     # -- jobs ----------------------------------------------------------------------------------
 
+    def start_retrieval(
+        self,
+        region: str,
+        name: str,
+        parameters: dict[str, Any],
+        archive: MArchive,
+        start: int,
+        end: int,
+    ) -> MJob | None:
+        """InitiateJob for ``archive``'s bytes ``[start, end)``: refused when the retrieval
+        policy says so (None), else the job, now in the model too."""
+        tier = parameters["Tier"]
+        if not self.admitted(region, tier, end - start):
+            self.refused(
+                "PolicyEnforcedException",
+                region,
+                "initiate_job",
+                vaultName=name,
+                jobParameters=parameters,
+            )
+            return None
+        job_id = self.ok(region, "initiate_job", vaultName=name, jobParameters=parameters)["jobId"]
+        job = MJob(
+            job_id,
+            name,
+            self.now,
+            self.now + DELAYS[tier],
+            tier,
+            archive,
+            start,
+            end,
+            sns_topic=parameters.get("SNSTopic"),
+        )
+        self.vault(region, name).jobs[job_id] = job
+        return job
+
     @precondition(lambda self: self.vaults())
     @rule(
         data=st.data(),
@@ -552,27 +588,7 @@ class GlacierModel(ModelState, RuleBasedStateMachine):
         if ranged and end > MIB:
             start, end = data.draw(st.sampled_from([(0, MIB), (MIB, end)]))
             parameters["RetrievalByteRange"] = f"{start}-{end - 1}"
-        if not self.admitted(region, tier, end - start):
-            self.refused(
-                "PolicyEnforcedException",
-                region,
-                "initiate_job",
-                vaultName=name,
-                jobParameters=parameters,
-            )
-            return
-        job_id = self.ok(region, "initiate_job", vaultName=name, jobParameters=parameters)["jobId"]
-        vault.jobs[job_id] = MJob(
-            job_id,
-            name,
-            self.now,
-            self.now + DELAYS[tier],
-            tier,
-            archive,
-            start,
-            end,
-            sns_topic=parameters.get("SNSTopic"),
-        )
+        self.start_retrieval(region, name, parameters, archive, start, end)
 
     @precondition(
         lambda self: any(v.archives for s in self.regions.values() for v in s.vaults.values())
@@ -586,20 +602,10 @@ class GlacierModel(ModelState, RuleBasedStateMachine):
         vault = self.vault(region, name)
         archive = vault.archives[data.draw(st.sampled_from(list(vault.archives)))]
         parameters = {"Type": "archive-retrieval", "ArchiveId": archive.archive_id, "Tier": tier}
-        if not self.admitted(region, tier, len(archive.data)):
-            self.refused(
-                "PolicyEnforcedException",
-                region,
-                "initiate_job",
-                vaultName=name,
-                jobParameters=parameters,
-            )
+        job = self.start_retrieval(region, name, parameters, archive, 0, len(archive.data))
+        if job is None:
             return
-        job_id = self.ok(region, "initiate_job", vaultName=name, jobParameters=parameters)["jobId"]
-        job = MJob(
-            job_id, name, self.now, self.now + DELAYS[tier], tier, archive, 0, len(archive.data)
-        )
-        vault.jobs[job_id] = job
+        job_id = job.job_id
         self.move_clock(DELAYS[tier] - timedelta(microseconds=1))
         assert (
             self.ok(region, "describe_job", vaultName=name, jobId=job_id)["StatusCode"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import botocore.session
 import pytest
 
 from pytest_glacier.backend.errors import (
@@ -11,7 +12,7 @@ from pytest_glacier.backend.errors import (
     InvalidParameterValueException,
     MissingParameterValueException,
 )
-from pytest_glacier.backend.job_select import MAX_EXPRESSION_CHARS, parse_select
+from pytest_glacier.backend.job_select import _ENUMS, MAX_EXPRESSION_CHARS, parse_select
 
 SELECTION = {"ExpressionType": "SQL", "Expression": "SELECT s._1 FROM archive s"}
 LOCATION = {"S3": {"BucketName": "b", "Prefix": "p"}}
@@ -118,3 +119,24 @@ def test_what_a_select_job_refuses(
     with pytest.raises(error) as excinfo:
         parse_select(params(**changes))
     assert needle in excinfo.value.message
+
+
+def _model_enums() -> dict[str, set[str]]:
+    """Every enum-restricted member of the select shapes in botocore's model, by member name."""
+    model = botocore.session.get_session().get_service_model("glacier")
+    found: dict[str, set[str]] = {}
+    pending: list[Any] = [model.shape_for("SelectParameters"), model.shape_for("OutputLocation")]
+    while pending:
+        shape = pending.pop()
+        for name, member in getattr(shape, "members", {}).items():
+            if getattr(member, "enum", None):
+                found.setdefault(name, set()).update(member.enum)
+            pending.append(member)
+        # A list's items (AccessControlList), a map's values (Tagging, UserMetadata).
+        children = (getattr(shape, "member", None), getattr(shape, "value", None))
+        pending.extend(child for child in children if child is not None)
+    return found
+
+
+def test_the_value_sets_are_those_of_botocores_model() -> None:
+    assert {name: set(values) for name, values in _ENUMS.items()} == _model_enums()
